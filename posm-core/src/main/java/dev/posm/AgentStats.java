@@ -1,0 +1,21 @@
+package dev.posm;
+
+/**
+ * A snapshot of the counters of every agent of one name: the shared agent and all the
+ * agents opened under that name. Bytes are block capacities.
+ *
+ * @param operations operations begun
+ * @param activeOperations operations begun and not yet completed
+ * @param failedOperations operations that completed with an error or were cancelled
+ * @param allocations POSMs taken by the operations
+ * @param recycled POSMs served by reuse: the agent's cache or the allocator's
+ * @param reclaimed POSMs an operation did not release and posm took back when it
+ * completed
+ * @param bytesInUse bytes held by the operations now
+ * @param peakBytesInUse the highest {@code bytesInUse} seen
+ * @author posm
+ */
+public record AgentStats(long operations, long activeOperations, long failedOperations, long allocations,
+		long recycled, long reclaimed, long bytesInUse, long peakBytesInUse) {
+
+}

@@ -1,0 +1,245 @@
+package dev.posm;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The agents of an application, by name, and the allocator bound to each:
+ * {@link #agent(String) shared agents} for concurrent operations (what
+ * {@code @AsyncAgent} uses) and {@link #open(String) opened agents} for one chain each.
+ * <pre class="code">
+ * Agents agents = Agents.builder(defaultAllocator).allocator("relay", bigIo).build();
+ * try (Agent connection = agents.open("relay")) {
+ *     try (Operation read = connection.begin()) {
+ *         Posm buffer = read.allocate(16 * 1024);
+ *         ...
+ *     }
+ * }
+ * </pre>
+ *
+ * @author posm
+ */
+public final class Agents {
+
+	/** Default number of released blocks an agent keeps for its next operations. */
+	public static final int DEFAULT_CACHE_BLOCKS = 2;
+
+	private final PosmAllocator defaultAllocator;
+
+	private final Map<String, PosmAllocator> allocators;
+
+	private final Map<String, Integer> cacheBlocks;
+
+	private final int defaultCacheBlocks;
+
+	private final ConcurrentHashMap<String, Agent> shared = new ConcurrentHashMap<>();
+
+	private final ConcurrentHashMap<String, AtomicInteger> openCounts = new ConcurrentHashMap<>();
+
+	/**
+	 * Create agents that all take from the given allocator.
+	 * @param defaultAllocator the allocator of every agent
+	 */
+	public Agents(PosmAllocator defaultAllocator) {
+		this(builder(defaultAllocator));
+	}
+
+	private Agents(Builder builder) {
+		this.defaultAllocator = builder.defaultAllocator;
+		this.allocators = Map.copyOf(builder.allocators);
+		this.cacheBlocks = Map.copyOf(builder.cacheBlocks);
+		this.defaultCacheBlocks = builder.defaultCacheBlocks;
+	}
+
+	/**
+	 * Start building agents whose allocator is, unless configured, the given one.
+	 * @param defaultAllocator the allocator of agents with none of their own
+	 * @return a builder
+	 */
+	public static Builder builder(PosmAllocator defaultAllocator) {
+		return new Builder(defaultAllocator);
+	}
+
+	/**
+	 * Return the shared agent of the given name, made on first use with its configured
+	 * allocator, else the default one.
+	 * @param name the agent's name
+	 * @return the shared agent
+	 */
+	public Agent agent(String name) {
+		return agent(name, null);
+	}
+
+	/**
+	 * Return the shared agent of the given name, made on first use with its configured
+	 * allocator, else the given one, else the default one.
+	 * @param name the agent's name
+	 * @param allocator the allocator to use unless one is configured for the agent
+	 * @return the shared agent
+	 * @throws IllegalStateException if the agent exists already with another allocator
+	 */
+	public Agent agent(String name, @Nullable PosmAllocator allocator) {
+		checkName(name);
+		Agent agent = this.shared.get(name);
+		if (agent == null) {
+			agent = this.shared.computeIfAbsent(name, (key) -> new Agent(key, allocatorFor(key, allocator),
+					new AgentCounters(), cacheBlocksFor(key), this, true));
+		}
+		if (allocator != null && !this.allocators.containsKey(name) && agent.allocator() != allocator) {
+			throw new IllegalStateException("Agent '" + name + "' is bound to allocator '" + agent.allocator().name()
+					+ "' already: it cannot also take from allocator '" + allocator.name() + "'");
+		}
+		return agent;
+	}
+
+	/**
+	 * Open a new agent of the given name for one chain of operations, such as one
+	 * connection. Its stats are those of its name. Close it when the chain ends.
+	 * @param name the agent's name
+	 * @return a new agent
+	 */
+	public Agent open(String name) {
+		Agent shared = agent(name);
+		Agent opened = new Agent(name, shared.allocator(), shared.counters(), cacheBlocksFor(name), this, false);
+		this.openCounts.computeIfAbsent(name, (key) -> new AtomicInteger()).incrementAndGet();
+		return opened;
+	}
+
+	/**
+	 * Return the shared agent of every name used so far.
+	 * @return the agents, one per name
+	 */
+	public Collection<Agent> all() {
+		return Collections.unmodifiableCollection(this.shared.values());
+	}
+
+	/**
+	 * Return the shared agent of the given name if it has been used.
+	 * @param name the agent's name
+	 * @return the agent, if any
+	 */
+	public Optional<Agent> find(String name) {
+		return Optional.ofNullable(this.shared.get(name));
+	}
+
+	/**
+	 * Return how many agents of the given name are open now.
+	 * @param name the agent's name
+	 * @return the number of opened agents not yet closed
+	 */
+	public int openCount(String name) {
+		AtomicInteger count = this.openCounts.get(name);
+		return (count != null) ? count.get() : 0;
+	}
+
+	/**
+	 * Return the allocator of agents that have none of their own.
+	 * @return the default allocator
+	 */
+	public PosmAllocator defaultAllocator() {
+		return this.defaultAllocator;
+	}
+
+	void closed(Agent agent) {
+		AtomicInteger count = this.openCounts.get(agent.name());
+		if (count != null) {
+			count.decrementAndGet();
+		}
+	}
+
+	private PosmAllocator allocatorFor(String name, @Nullable PosmAllocator allocator) {
+		PosmAllocator configured = this.allocators.get(name);
+		if (configured != null) {
+			return configured;
+		}
+		return (allocator != null) ? allocator : this.defaultAllocator;
+	}
+
+	private int cacheBlocksFor(String name) {
+		return this.cacheBlocks.getOrDefault(name, this.defaultCacheBlocks);
+	}
+
+	private static void checkName(String name) {
+		Objects.requireNonNull(name, "An agent name must not be null");
+		if (name.isBlank()) {
+			throw new IllegalArgumentException("An agent name must not be blank");
+		}
+	}
+
+	/**
+	 * Builds {@link Agents}.
+	 */
+	public static final class Builder {
+
+		private final PosmAllocator defaultAllocator;
+
+		private final Map<String, PosmAllocator> allocators = new HashMap<>();
+
+		private final Map<String, Integer> cacheBlocks = new HashMap<>();
+
+		private int defaultCacheBlocks = DEFAULT_CACHE_BLOCKS;
+
+		private Builder(PosmAllocator defaultAllocator) {
+			this.defaultAllocator = Objects.requireNonNull(defaultAllocator, "defaultAllocator must not be null");
+		}
+
+		/**
+		 * Bind an agent to an allocator.
+		 * @param agent the agent's name
+		 * @param allocator its allocator
+		 * @return this builder
+		 */
+		public Builder allocator(String agent, PosmAllocator allocator) {
+			checkName(agent);
+			this.allocators.put(agent, Objects.requireNonNull(allocator, "allocator must not be null"));
+			return this;
+		}
+
+		/**
+		 * Set the released blocks one agent keeps for its next operations.
+		 * @param agent the agent's name
+		 * @param blocks the number of blocks, 0 to keep none
+		 * @return this builder
+		 */
+		public Builder cacheBlocks(String agent, int blocks) {
+			checkName(agent);
+			this.cacheBlocks.put(agent, checkCacheBlocks(blocks));
+			return this;
+		}
+
+		/**
+		 * Set the released blocks every agent keeps unless set for it. Default 2.
+		 * @param blocks the number of blocks, 0 to keep none
+		 * @return this builder
+		 */
+		public Builder defaultCacheBlocks(int blocks) {
+			this.defaultCacheBlocks = checkCacheBlocks(blocks);
+			return this;
+		}
+
+		private static int checkCacheBlocks(int blocks) {
+			if (blocks < 0) {
+				throw new IllegalArgumentException("cacheBlocks must be zero or more, was " + blocks);
+			}
+			return blocks;
+		}
+
+		/**
+		 * Build the agents.
+		 * @return the agents
+		 */
+		public Agents build() {
+			return new Agents(this);
+		}
+
+	}
+
+}

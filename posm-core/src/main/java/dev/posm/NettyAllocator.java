@@ -1,0 +1,65 @@
+package dev.posm;
+
+import java.util.Map;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+
+/**
+ * An adapter over Netty's pooled allocator: Netty keeps and reuses the memory, posm
+ * counts and leases it. Agents do not cache these blocks; Netty's own caches do.
+ *
+ * @author posm
+ */
+final class NettyAllocator extends BlockAllocator {
+
+	private final ByteBufAllocator netty;
+
+	NettyAllocator(String name, boolean direct, LeakDetection leakDetection) {
+		super(name, AllocatorType.NETTY, direct, leakDetection);
+		this.netty = PooledByteBufAllocator.DEFAULT;
+	}
+
+	static boolean isAvailable(ClassLoader classLoader) {
+		try {
+			Class.forName("io.netty.buffer.PooledByteBufAllocator", false, classLoader);
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
+	@Override
+	Posm take(int size) {
+		ByteBuf buffer = this.direct ? this.netty.directBuffer(size, size) : this.netty.heapBuffer(size, size);
+		Posm posm = newBlock(buffer.nioBuffer(0, size), -1, buffer);
+		// Netty serves from its arenas and caches: memory reuse is Netty's, see its metrics
+		posm.fresh = false;
+		return posm;
+	}
+
+	@Override
+	void recycle(Posm posm) {
+		((ByteBuf) posm.resource).release();
+	}
+
+	@Override
+	long retainedBytes() {
+		return 0;
+	}
+
+	@Override
+	public void trim() {
+		// Netty trims its own thread caches
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		Map<String, Object> description = super.describe();
+		description.put("netty", this.netty.toString());
+		return description;
+	}
+
+}
