@@ -3,11 +3,14 @@ package dev.posm;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +46,8 @@ public final class Agents {
 	private final ConcurrentHashMap<String, Agent> shared = new ConcurrentHashMap<>();
 
 	private final ConcurrentHashMap<String, AtomicInteger> openCounts = new ConcurrentHashMap<>();
+
+	private final List<Consumer<Agent>> listeners = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create agents that all take from the given allocator.
@@ -90,8 +95,13 @@ public final class Agents {
 		checkName(name);
 		Agent agent = this.shared.get(name);
 		if (agent == null) {
-			agent = this.shared.computeIfAbsent(name, (key) -> new Agent(key, allocatorFor(key, allocator),
-					new AgentCounters(), cacheBlocksFor(key), this, true));
+			Agent created = new Agent(name, allocatorFor(name, allocator), new AgentCounters(), cacheBlocksFor(name),
+					this, true);
+			agent = this.shared.putIfAbsent(name, created);
+			if (agent == null) {
+				agent = created;
+				this.listeners.forEach((listener) -> listener.accept(created));
+			}
 		}
 		if (allocator != null && !this.allocators.containsKey(name) && agent.allocator() != allocator) {
 			throw new IllegalStateException("Agent '" + name + "' is bound to allocator '" + agent.allocator().name()
@@ -119,6 +129,16 @@ public final class Agents {
 	 */
 	public Collection<Agent> all() {
 		return Collections.unmodifiableCollection(this.shared.values());
+	}
+
+	/**
+	 * Call the given listener with the shared agent of every name used so far, and with
+	 * each new one as its name is first used: to watch agents that appear at run time.
+	 * @param listener the listener
+	 */
+	public void forEachAgent(Consumer<Agent> listener) {
+		this.listeners.add(listener);
+		this.shared.values().forEach(listener);
 	}
 
 	/**
