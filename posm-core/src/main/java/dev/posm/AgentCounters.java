@@ -24,16 +24,19 @@ final class AgentCounters {
 
 	private final BytesInUse bytes = new BytesInUse();
 
+	// Completed operations are read as operations - active - failed (snapshot reads in
+	// that order). Raising active before operations, and failed before lowering active,
+	// keeps that difference from ever counting an operation as succeeded before it has.
 	void begun() {
-		this.operations.increment();
 		this.active.incrementAndGet();
+		this.operations.increment();
 	}
 
 	void ended(boolean failed) {
-		this.active.decrementAndGet();
 		if (failed) {
 			this.failed.increment();
 		}
+		this.active.decrementAndGet();
 	}
 
 	void leased(Posm posm) {
