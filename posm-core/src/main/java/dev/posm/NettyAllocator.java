@@ -1,5 +1,6 @@
 package dev.posm;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 import io.netty.buffer.ByteBuf;
@@ -33,6 +34,12 @@ final class NettyAllocator extends BlockAllocator {
 
 	@Override
 	Posm take(int size) {
+		if (size == 0) {
+			// Netty answers with one shared empty buffer, direct even for heap: a POSM needs its own
+			Posm empty = newBlock(this.direct ? ByteBuffer.allocateDirect(0) : ByteBuffer.allocate(0), -1, null);
+			empty.fresh = false;
+			return empty;
+		}
 		ByteBuf buffer = this.direct ? this.netty.directBuffer(size, size) : this.netty.heapBuffer(size, size);
 		Posm posm = newBlock(buffer.nioBuffer(0, size), -1, buffer);
 		// Netty serves from its arenas and caches: memory reuse is Netty's, see its metrics
@@ -42,7 +49,9 @@ final class NettyAllocator extends BlockAllocator {
 
 	@Override
 	void recycle(Posm posm) {
-		((ByteBuf) posm.resource).release();
+		if (posm.resource instanceof ByteBuf buffer) {
+			buffer.release();
+		}
 	}
 
 	@Override
