@@ -2,6 +2,7 @@ package dev.posm;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -14,6 +15,13 @@ import io.netty.buffer.PooledByteBufAllocator;
  * @author posm
  */
 final class NettyAllocator extends BlockAllocator {
+
+	/** Netty's pooled memory is not freed by the collector: a dropped POSM's buffer goes back to its arena. */
+	private static final Consumer<Object> RELEASE_LEAKED = (resource) -> {
+		if (resource instanceof ByteBuf buffer) {
+			buffer.release();
+		}
+	};
 
 	private final ByteBufAllocator netty;
 
@@ -52,6 +60,11 @@ final class NettyAllocator extends BlockAllocator {
 		if (posm.resource instanceof ByteBuf buffer) {
 			buffer.release();
 		}
+	}
+
+	@Override
+	Consumer<Object> leakedResourceRelease() {
+		return RELEASE_LEAKED;
 	}
 
 	@Override

@@ -72,7 +72,7 @@ public final class Posm implements AutoCloseable {
 		this.sizeClass = sizeClass;
 		this.home = home;
 		this.resource = resource;
-		this.probe = LeakProbe.watch(this, home.leakDetection, home.counters, home.name(), this.capacity);
+		this.probe = LeakProbe.watch(this, home, this.capacity, resource);
 	}
 
 	/**
