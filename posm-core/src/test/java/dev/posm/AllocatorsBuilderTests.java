@@ -112,10 +112,14 @@ class AllocatorsBuilderTests {
 	@Test
 	void settingsThatDoNotApplyAreIgnored() {
 		PosmAllocator unpooled = Allocators.unpooled("plain").maxBlockSize(-1).slabSize(-1).build();
-		assertThat(unpooled.allocate(10).buffer().capacity()).isEqualTo(10);
+		try (Posm posm = unpooled.allocate(10)) {
+			assertThat(posm.buffer().capacity()).isEqualTo(10);
+		}
 		PosmAllocator slab = Allocators.slab("always-direct").direct(false).slabSize(4096).build();
 		assertThat(slab.isDirect()).isTrue();
-		assertThat(slab.allocate(100).isDirect()).isTrue();
+		try (Posm posm = slab.allocate(100)) {
+			assertThat(posm.isDirect()).isTrue();
+		}
 	}
 
 }
