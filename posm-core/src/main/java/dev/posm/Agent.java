@@ -1,5 +1,8 @@
 package dev.posm;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * An asynchronous agent: a chain of operations with an associated allocator. Its
  * operations take their POSMs from that allocator through a small cache of the blocks
@@ -15,6 +18,17 @@ package dev.posm;
  */
 public final class Agent implements AutoCloseable {
 
+	private static final VarHandle CLOSED;
+
+	static {
+		try {
+			CLOSED = MethodHandles.lookup().findVarHandle(Agent.class, "closed", boolean.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private final String name;
 
 	private final PosmAllocator allocator;
@@ -27,6 +41,7 @@ public final class Agent implements AutoCloseable {
 
 	private final boolean shared;
 
+	@SuppressWarnings("unused") // written through CLOSED
 	private volatile boolean closed;
 
 	Agent(String name, PosmAllocator allocator, AgentCounters counters, int cacheBlocks, Agents agents,
@@ -101,16 +116,19 @@ public final class Agent implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		if (this.shared || this.closed) {
+		// one close wins even when two threads close at once: the open count drops once
+		if (this.shared || !CLOSED.compareAndSet(this, false, true)) {
 			return;
 		}
-		this.closed = true;
 		this.cache.drain();
 		this.agents.closed(this);
 	}
 
 	Posm allocate(Operation operation, int size) {
 		Allocators.checkSize(size);
+		if (operation.isClosed()) {
+			throw completed(operation);
+		}
 		Posm posm = null;
 		if (this.cache.size() > 0) {
 			BlockAllocator blocks = (BlockAllocator) this.allocator;
@@ -129,10 +147,15 @@ public final class Agent implements AutoCloseable {
 		}
 		this.counters.leased(posm);
 		if (!operation.attach(posm)) {
+			// closed while we leased: give it back, counted as taken and released
 			posm.release();
-			throw new IllegalStateException(operation + " has completed: it cannot take a POSM any more");
+			throw completed(operation);
 		}
 		return posm;
+	}
+
+	private static IllegalStateException completed(Operation operation) {
+		return new IllegalStateException(operation + " has completed: it cannot take a POSM any more");
 	}
 
 	private static Posm adopt(Posm posm, Operation operation) {

@@ -3,6 +3,7 @@ package dev.posm;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -60,6 +61,15 @@ abstract class BlockAllocator implements PosmAllocator {
 	}
 
 	abstract long retainedBytes();
+
+	/**
+	 * Return how to give back the resource of a POSM dropped without release, when the
+	 * garbage collector does not free it by itself; run on the cleaner's thread. It must
+	 * not refer to this allocator.
+	 */
+	@Nullable Consumer<Object> leakedResourceRelease() {
+		return null;
+	}
 
 	final Posm newBlock(int capacity, int sizeClass) {
 		ByteBuffer block = this.direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);

@@ -1,6 +1,8 @@
 package dev.posm;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -13,6 +15,13 @@ import io.netty.buffer.PooledByteBufAllocator;
  * @author posm
  */
 final class NettyAllocator extends BlockAllocator {
+
+	/** Netty's pooled memory is not freed by the collector: a dropped POSM's buffer goes back to its arena. */
+	private static final Consumer<Object> RELEASE_LEAKED = (resource) -> {
+		if (resource instanceof ByteBuf buffer) {
+			buffer.release();
+		}
+	};
 
 	private final ByteBufAllocator netty;
 
@@ -33,6 +42,12 @@ final class NettyAllocator extends BlockAllocator {
 
 	@Override
 	Posm take(int size) {
+		if (size == 0) {
+			// Netty answers with one shared empty buffer, direct even for heap: a POSM needs its own
+			Posm empty = newBlock(this.direct ? ByteBuffer.allocateDirect(0) : ByteBuffer.allocate(0), -1, null);
+			empty.fresh = false;
+			return empty;
+		}
 		ByteBuf buffer = this.direct ? this.netty.directBuffer(size, size) : this.netty.heapBuffer(size, size);
 		Posm posm = newBlock(buffer.nioBuffer(0, size), -1, buffer);
 		// Netty serves from its arenas and caches: memory reuse is Netty's, see its metrics
@@ -42,7 +57,14 @@ final class NettyAllocator extends BlockAllocator {
 
 	@Override
 	void recycle(Posm posm) {
-		((ByteBuf) posm.resource).release();
+		if (posm.resource instanceof ByteBuf buffer) {
+			buffer.release();
+		}
+	}
+
+	@Override
+	Consumer<Object> leakedResourceRelease() {
+		return RELEASE_LEAKED;
 	}
 
 	@Override

@@ -22,7 +22,8 @@ public final class Operation implements AutoCloseable {
 	// the POSMs held now, linked through the POSMs themselves: nothing to allocate
 	private @Nullable Posm held;
 
-	private boolean closed;
+	// written under this operation's lock, read without it by allocate()
+	private volatile boolean closed;
 
 	private volatile boolean failed;
 
@@ -61,7 +62,7 @@ public final class Operation implements AutoCloseable {
 	 * Return whether this operation has completed.
 	 * @return {@code true} once closed
 	 */
-	public synchronized boolean isClosed() {
+	public boolean isClosed() {
 		return this.closed;
 	}
 

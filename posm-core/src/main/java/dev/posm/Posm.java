@@ -72,7 +72,7 @@ public final class Posm implements AutoCloseable {
 		this.sizeClass = sizeClass;
 		this.home = home;
 		this.resource = resource;
-		this.probe = LeakProbe.watch(this, home.leakDetection, home.counters, home.name(), this.capacity);
+		this.probe = LeakProbe.watch(this, home, this.capacity, resource);
 	}
 
 	/**
@@ -119,7 +119,8 @@ public final class Posm implements AutoCloseable {
 	public void release() {
 		if (!STATE.compareAndSet(this, HELD, FREE)) {
 			throw new IllegalStateException("release() called twice on " + this
-					+ ": the POSM was released already, the second call changed nothing");
+					+ ": the POSM was released already (or reclaimed when its operation completed), "
+					+ "the second call changed nothing");
 		}
 		returned(false);
 	}

@@ -115,6 +115,8 @@ final class RecyclingAllocator extends PooledAllocator {
 			Cleaner.Cleanable cleanable = cache.cleanable;
 			if (cleanable != null) {
 				cleanable.clean();
+				// the thread's cache outlives this allocator in its thread-local: it must not refer to it
+				cache.cleanable = null;
 			}
 		}
 		super.close();
