@@ -37,6 +37,9 @@ public final class Agent implements AutoCloseable {
 
 	private final BlockCache cache;
 
+	/** What this one agent holds: its peak is what the seed's serial POSMs are about. */
+	private final BytesInUse bytes = new BytesInUse();
+
 	private final Agents agents;
 
 	private final boolean shared;
@@ -145,7 +148,7 @@ public final class Agent implements AutoCloseable {
 			posm = (this.allocator instanceof BlockAllocator blocks) ? blocks.allocate(size, operation)
 					: adopt(this.allocator.allocate(size), operation);
 		}
-		this.counters.leased(posm);
+		this.counters.leased(posm, this.bytes.add(posm.capacity));
 		if (!operation.attach(posm)) {
 			// closed while we leased: give it back, counted as taken and released
 			posm.release();
@@ -164,8 +167,12 @@ public final class Agent implements AutoCloseable {
 	}
 
 	void returned(Posm posm, boolean reclaimed) {
+		this.bytes.subtract(posm.capacity);
 		this.counters.returned(posm, reclaimed);
-		if (posm.sizeClass < 0 || this.closed || !this.cache.put(posm)) {
+		// when the cache is full, the block just released takes the place of one of another
+		// size: an agent that moved on (a handshake block, then transfer blocks) does not
+		// keep memory of the size it no longer uses
+		if (posm.sizeClass < 0 || this.closed || !(this.cache.put(posm) || this.cache.replaceOtherSize(posm))) {
 			posm.home.recycle(posm);
 		}
 		else if (this.closed) {

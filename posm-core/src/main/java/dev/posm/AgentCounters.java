@@ -22,7 +22,10 @@ final class AgentCounters {
 
 	private final LongAdder reclaimed = new LongAdder();
 
-	private final BytesInUse bytes = new BytesInUse();
+	/** Bytes held by every agent of the name; the peak is the most ONE agent held at once. */
+	private final AtomicLong bytesInUse = new AtomicLong();
+
+	private final BytesInUse peakOfOneAgent = new BytesInUse();
 
 	// Completed operations are read as operations - active - failed (snapshot reads in
 	// that order). Raising active before operations, and failed before lowering active,
@@ -39,24 +42,25 @@ final class AgentCounters {
 		this.active.decrementAndGet();
 	}
 
-	void leased(Posm posm) {
+	void leased(Posm posm, long agentBytesInUse) {
 		this.allocations.increment();
 		if (!posm.fresh) {
 			this.recycled.increment();
 		}
-		this.bytes.add(posm.capacity);
+		this.bytesInUse.addAndGet(posm.capacity);
+		this.peakOfOneAgent.raisePeak(agentBytesInUse);
 	}
 
 	void returned(Posm posm, boolean reclaimed) {
 		if (reclaimed) {
 			this.reclaimed.increment();
 		}
-		this.bytes.subtract(posm.capacity);
+		this.bytesInUse.addAndGet(-posm.capacity);
 	}
 
 	AgentStats snapshot() {
 		return new AgentStats(this.operations.sum(), this.active.get(), this.failed.sum(), this.allocations.sum(),
-				this.recycled.sum(), this.reclaimed.sum(), this.bytes.current(), this.bytes.peak());
+				this.recycled.sum(), this.reclaimed.sum(), this.bytesInUse.get(), this.peakOfOneAgent.peak());
 	}
 
 }

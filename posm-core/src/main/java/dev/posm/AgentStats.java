@@ -11,8 +11,10 @@ package dev.posm;
  * @param recycled POSMs served by reuse: the agent's cache or the allocator's
  * @param reclaimed POSMs an operation did not release and posm took back when it
  * completed
- * @param bytesInUse bytes held by the operations now
- * @param peakBytesInUse the highest {@code bytesInUse} seen
+ * @param bytesInUse bytes held by the operations of every agent of the name now
+ * @param peakBytesInUse the most bytes one agent of the name held at once: for the
+ * shared agent, all its concurrent operations; for opened agents (one per connection,
+ * say), the largest footprint of any one of them
  * @author posm
  */
 public record AgentStats(long operations, long activeOperations, long failedOperations, long allocations,

@@ -72,6 +72,22 @@ final class BlockCache {
 	}
 
 	/**
+	 * Keep a free block in place of one of another size class, which goes back to its
+	 * allocator.
+	 * @return whether it was kept
+	 */
+	boolean replaceOtherSize(Posm posm) {
+		for (int i = 0; i < this.slots.length(); i++) {
+			Posm other = this.slots.get(i);
+			if (other != null && other.sizeClass != posm.sizeClass && this.slots.compareAndSet(i, other, posm)) {
+				other.home.recycle(other);
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Hand every cached block back to its allocator.
 	 */
 	void drain() {

@@ -14,10 +14,22 @@ final class BytesInUse {
 
 	private final AtomicLong peak = new AtomicLong();
 
-	void add(long bytes) {
+	/**
+	 * Add the given bytes.
+	 * @return the bytes held now
+	 */
+	long add(long bytes) {
 		long now = this.current.addAndGet(bytes);
+		raisePeak(now);
+		return now;
+	}
+
+	/**
+	 * Raise the peak to the given value if it is higher.
+	 */
+	void raisePeak(long value) {
 		long highest = this.peak.get();
-		while (now > highest && !this.peak.compareAndSet(highest, now)) {
+		while (value > highest && !this.peak.compareAndSet(highest, value)) {
 			highest = this.peak.get();
 		}
 	}

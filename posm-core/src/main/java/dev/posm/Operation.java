@@ -124,16 +124,17 @@ public final class Operation implements AutoCloseable {
 	}
 
 	/**
-	 * A POSM of this operation was released or reclaimed.
+	 * A POSM of this operation was released or reclaimed; its block goes on as
+	 * {@code reusable}.
 	 */
-	void returned(Posm posm, boolean reclaimed) {
+	void returned(Posm posm, Posm reusable, boolean reclaimed) {
 		synchronized (this) {
 			// once closed, the list was taken apart by close()
 			if (!this.closed) {
 				unlink(posm);
 			}
 		}
-		this.agent.returned(posm, reclaimed);
+		this.agent.returned(reusable, reclaimed);
 	}
 
 	private void unlink(Posm posm) {

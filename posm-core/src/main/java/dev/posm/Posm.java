@@ -35,6 +35,9 @@ public final class Posm implements AutoCloseable {
 
 	private static final int HELD = 1;
 
+	/** Reclaimed from a holder that did not release it: this handle is never used again. */
+	private static final int RETIRED = 2;
+
 	/** The whole block; its capacity is what the POSM is counted as. */
 	private final ByteBuffer block;
 
@@ -72,7 +75,20 @@ public final class Posm implements AutoCloseable {
 		this.sizeClass = sizeClass;
 		this.home = home;
 		this.resource = resource;
-		this.probe = LeakProbe.watch(this, home, this.capacity, resource);
+		// watch the memory, not the handle: a reclaimed block lives on under a new handle
+		this.probe = LeakProbe.watch(block, home, this.capacity, resource);
+	}
+
+	/**
+	 * A new handle for the block of a retired one.
+	 */
+	private Posm(Posm retired) {
+		this.block = retired.block;
+		this.capacity = retired.capacity;
+		this.sizeClass = retired.sizeClass;
+		this.home = retired.home;
+		this.resource = retired.resource;
+		this.probe = retired.probe;
 	}
 
 	/**
@@ -81,9 +97,12 @@ public final class Posm implements AutoCloseable {
 	 * @throws IllegalStateException if this POSM was released
 	 */
 	public ByteBuffer buffer() {
-		if ((int) STATE.getAcquire(this) != HELD) {
-			throw new IllegalStateException("buffer() called on a released " + this
-					+ ": a POSM may not be used after release()");
+		int state = (int) STATE.getAcquire(this);
+		if (state != HELD) {
+			throw new IllegalStateException("buffer() called on " + this + ", "
+					+ ((state == RETIRED) ? "which its operation reclaimed when it completed"
+							: "which was released")
+					+ ": a POSM may not be used after it is given back");
 		}
 		return this.block;
 	}
@@ -118,9 +137,11 @@ public final class Posm implements AutoCloseable {
 	 */
 	public void release() {
 		if (!STATE.compareAndSet(this, HELD, FREE)) {
-			throw new IllegalStateException("release() called twice on " + this
-					+ ": the POSM was released already (or reclaimed when its operation completed), "
-					+ "the second call changed nothing");
+			throw new IllegalStateException(((int) STATE.getAcquire(this) == RETIRED)
+					? "release() called on " + this + " after its operation completed and reclaimed it: "
+							+ "release POSMs before completing the operation; this call changed nothing"
+					: "release() called twice on " + this + ": the POSM was released already, "
+							+ "the second call changed nothing");
 		}
 		returned(false);
 	}
@@ -140,7 +161,7 @@ public final class Posm implements AutoCloseable {
 	 * @return whether it was still held
 	 */
 	boolean reclaim() {
-		if (STATE.compareAndSet(this, HELD, FREE)) {
+		if (STATE.compareAndSet(this, HELD, RETIRED)) {
 			returned(true);
 			return true;
 		}
@@ -185,13 +206,17 @@ public final class Posm implements AutoCloseable {
 			probe.takenAt = null;
 		}
 		this.home.counters.returned(this, reclaimed);
+		// a holder that did not release its POSM may still hold the handle and release it
+		// late: that must not release the next holder's lease, so the block goes on under
+		// a new handle (reclaiming costs one small object; releasing costs none)
+		Posm reusable = reclaimed ? new Posm(this) : this;
 		Operation operation = this.operation;
 		if (operation != null) {
 			this.operation = null;
-			operation.returned(this, reclaimed);
+			operation.returned(this, reusable, reclaimed);
 		}
 		else {
-			this.home.recycle(this);
+			this.home.recycle(reusable);
 		}
 	}
 

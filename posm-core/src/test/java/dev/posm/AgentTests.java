@@ -187,7 +187,7 @@ class AgentTests {
 		// the holder comes back too late: told what happened, nothing changes
 		AllocatorStats before = this.allocator.stats();
 		assertThatIllegalStateException().isThrownBy(forgotten::release)
-			.withMessageContaining("released already (or reclaimed when its operation completed)");
+			.withMessageContaining("after its operation completed and reclaimed it");
 		assertThatIllegalStateException().isThrownBy(forgotten::buffer);
 		huge.close();
 		operation.close();
@@ -435,6 +435,71 @@ class AgentTests {
 		else {
 			Thread.yield();
 		}
+	}
+
+	@Test
+	void aLateReleaseOfAReclaimedPosmDoesNotTouchTheNextHoldersLease() {
+		Agent agent = this.agents.agent("late");
+		Posm forgotten;
+		try (Operation first = agent.begin()) {
+			forgotten = first.allocate(4096);
+		}
+		try (Operation second = agent.begin()) {
+			Posm next = second.allocate(4096);
+			assertThat(next).isNotSameAs(forgotten);
+			// the late holder's release changes nothing: its handle was retired
+			assertThatIllegalStateException().isThrownBy(forgotten::release)
+				.withMessageContaining("after its operation completed and reclaimed it");
+			forgotten.close();
+			assertThatIllegalStateException().isThrownBy(forgotten::buffer)
+				.withMessageContaining("reclaimed");
+			assertThat(next.buffer().capacity()).isEqualTo(4096);
+			assertThat(agent.stats().bytesInUse()).isEqualTo(4096);
+			next.release();
+		}
+		// the block lived on under the new handle: reused, not lost
+		assertThat(agent.stats()).isEqualTo(new AgentStats(2, 0, 0, 2, 1, 1, 0, 4096));
+		assertThat(this.allocator.stats()).isEqualTo(new AllocatorStats(2, 1, 1, 1, 1, 0, 4096, 0));
+	}
+
+	@Test
+	void peakIsTheMostOneAgentOfTheNameHeldNotTheSumOverConnections() {
+		List<Agent> connections = new ArrayList<>();
+		List<Operation> operations = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			Agent connection = this.agents.open("relay");
+			connections.add(connection);
+			Operation handshake = connection.begin();
+			handshake.allocate(64 * 1024);
+			operations.add(handshake);
+		}
+		AgentStats stats = this.agents.agent("relay").stats();
+		assertThat(stats.bytesInUse()).isEqualTo(3 * 64 * 1024);
+		assertThat(stats.peakBytesInUse()).isEqualTo(64 * 1024);
+		operations.forEach(Operation::close);
+		connections.forEach(Agent::close);
+		assertThat(this.agents.agent("relay").stats().bytesInUse()).isZero();
+		assertThat(this.agents.agent("relay").stats().peakBytesInUse()).isEqualTo(64 * 1024);
+	}
+
+	@Test
+	void aFullAgentCacheGivesBackBlocksOfASizeTheAgentNoLongerUses() {
+		Agent connection = this.agents.open("serial");
+		try (Operation handshake = connection.begin()) {
+			handshake.allocate(64 * 1024).release();
+		}
+		for (int i = 0; i < 3; i++) {
+			try (Operation transfer = connection.begin()) {
+				Posm first = transfer.allocate(2048);
+				Posm second = transfer.allocate(2048);
+				first.release();
+				second.release();
+			}
+		}
+		// the handshake block went back to the pool once the cache was full of transfer blocks
+		assertThat(connection.cachedBytes()).isEqualTo(2 * 2048);
+		assertThat(this.allocator.stats().retainedBytes()).isEqualTo(64 * 1024);
+		connection.close();
 	}
 
 }

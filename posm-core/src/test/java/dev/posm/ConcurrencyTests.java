@@ -281,7 +281,7 @@ class ConcurrencyTests {
 			}
 			catch (IllegalStateException ex) {
 				lostToClose.incrementAndGet();
-				if (!operation.isClosed() || !ex.getMessage().contains("released already")) {
+				if (!operation.isClosed() || !ex.getMessage().contains("reclaimed it")) {
 					failures.add("release: " + ex);
 				}
 			}
