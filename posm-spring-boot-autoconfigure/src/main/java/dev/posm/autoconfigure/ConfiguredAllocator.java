@@ -43,10 +43,11 @@ record ConfiguredAllocator(String name, AllocatorType type, boolean direct, int 
 		int maxBlockSize = (int) bytes(prefix + "max-block-size", settings.getMaxBlockSize(), 1,
 				Allocators.MAX_BLOCK_SIZE_LIMIT, "a size from 1B to 1GB, such as 1MB");
 		if (maxRetained > 0 && maxBlockSize > maxRetained) {
-			throw new InvalidPosmPropertyException(prefix + "max-block-size", settings.getMaxBlockSize(),
-					"it is larger than " + prefix + "max-retained (" + settings.getMaxRetained()
+			String retained = text(settings.getMaxRetained());
+			throw new InvalidPosmPropertyException(prefix + "max-block-size", text(settings.getMaxBlockSize()),
+					"it is larger than " + prefix + "max-retained (" + retained
 							+ "): no block of that size could ever be kept for reuse",
-					List.of("a size up to " + settings.getMaxRetained() + " (the value of " + prefix + "max-retained)",
+					List.of("a size up to " + retained + " (the value of " + prefix + "max-retained)",
 							"or raise " + prefix + "max-retained"));
 		}
 		int threadCacheBlocks = settings.getThreadCacheBlocks();
@@ -122,9 +123,24 @@ record ConfiguredAllocator(String name, AllocatorType type, boolean direct, int 
 			String reason = (bytes < 0) ? "a size cannot be negative"
 					: (bytes < min) ? "a size of " + bytes + " bytes makes no sense here"
 							: "it is larger than " + ((max == Allocators.MAX_BLOCK_SIZE_LIMIT) ? "1GB" : max + " bytes");
-			throw new InvalidPosmPropertyException(property, size, reason, List.of(accepted));
+			throw new InvalidPosmPropertyException(property, text(size), reason, List.of(accepted));
 		}
 		return bytes;
+	}
+
+	/**
+	 * Return a size as a user would write it: in the largest unit that divides it.
+	 */
+	private static String text(DataSize size) {
+		long bytes = size.toBytes();
+		String[] units = { "GB", "MB", "KB" };
+		long[] factors = { 1L << 30, 1L << 20, 1L << 10 };
+		for (int i = 0; i < units.length; i++) {
+			if (bytes != 0 && bytes % factors[i] == 0) {
+				return (bytes / factors[i]) + units[i];
+			}
+		}
+		return bytes + "B";
 	}
 
 }
