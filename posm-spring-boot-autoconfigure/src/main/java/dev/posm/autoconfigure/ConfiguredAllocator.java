@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.unit.DataSize;
 
 import dev.posm.AllocatorType;
@@ -89,7 +91,7 @@ record ConfiguredAllocator(String name, AllocatorType type, boolean direct, int 
 			.build();
 	}
 
-	private static AllocatorType type(String property, String value, ClassLoader classLoader) {
+	private static AllocatorType type(String property, @Nullable String value, ClassLoader classLoader) {
 		String id = (value != null) ? value.trim().toLowerCase(Locale.ROOT) : "";
 		for (AllocatorType type : AllocatorType.values()) {
 			if (type.id().equals(id)) {
@@ -114,7 +116,7 @@ record ConfiguredAllocator(String name, AllocatorType type, boolean direct, int 
 		return accepted;
 	}
 
-	private static long bytes(String property, DataSize size, long min, long max, String accepted) {
+	private static long bytes(String property, @Nullable DataSize size, long min, long max, String accepted) {
 		if (size == null) {
 			throw new InvalidPosmPropertyException(property, "", "a size is required", List.of(accepted));
 		}

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -14,6 +15,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.ClassUtils;
 
@@ -32,9 +34,9 @@ final class PosmAllocatorRegistrar implements ImportBeanDefinitionRegistrar, Env
 
 	private static final Log logger = LogFactory.getLog(PosmAllocatorRegistrar.class);
 
-	private Environment environment;
+	private Environment environment = new StandardEnvironment();
 
-	private ClassLoader classLoader = ClassUtils.getDefaultClassLoader();
+	private @Nullable ClassLoader classLoader = ClassUtils.getDefaultClassLoader();
 
 	@Override
 	public void setEnvironment(Environment environment) {
@@ -46,6 +48,10 @@ final class PosmAllocatorRegistrar implements ImportBeanDefinitionRegistrar, Env
 		this.classLoader = classLoader;
 	}
 
+	private ClassLoader classLoader() {
+		return (this.classLoader != null) ? this.classLoader : PosmAllocatorRegistrar.class.getClassLoader();
+	}
+
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
 		PosmProperties properties = Binder.get(this.environment)
@@ -54,7 +60,7 @@ final class PosmAllocatorRegistrar implements ImportBeanDefinitionRegistrar, Env
 		PosmPropertiesChecks.checkAgents(properties);
 		List<ConfiguredAllocator> allocators = new ArrayList<>();
 		for (Map.Entry<String, PosmProperties.Allocator> entry : properties.getAllocators().entrySet()) {
-			allocators.add(ConfiguredAllocator.of(entry.getKey(), entry.getValue(), this.classLoader));
+			allocators.add(ConfiguredAllocator.of(entry.getKey(), entry.getValue(), classLoader()));
 		}
 		if (!properties.getAllocators().containsKey(PosmProperties.DEFAULT_ALLOCATOR_NAME)) {
 			allocators.add(ConfiguredAllocator.standard(PosmProperties.DEFAULT_ALLOCATOR_NAME));

@@ -101,7 +101,8 @@ public class AsyncAgentAnnotationBeanPostProcessor extends AbstractBeanFactoryAw
 
 	private void resolveMethods(Class<?> targetClass) {
 		MethodMatcher methodMatcher = this.pointcut.getMethodMatcher();
-		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass, ReflectionUtils.USER_DECLARED_METHODS)) {
+		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass,
+				ReflectionUtils.USER_DECLARED_METHODS)) {
 			int modifiers = method.getModifiers();
 			if (!Modifier.isPrivate(modifiers) && !Modifier.isStatic(modifiers)
 					&& methodMatcher.matches(method, targetClass)) {
@@ -156,8 +157,10 @@ public class AsyncAgentAnnotationBeanPostProcessor extends AbstractBeanFactoryAw
 		@Override
 		public List<String> names() {
 			ListableBeanFactory beanFactory = AsyncAgentAnnotationBeanPostProcessor.this.beanFactory;
-			return (beanFactory != null) ? List.copyOf(new TreeSet<>(List.of(beanFactory.getBeanNamesForType(PosmAllocator.class))))
-					: List.of();
+			if (beanFactory == null) {
+				return List.of();
+			}
+			return List.copyOf(new TreeSet<>(List.of(beanFactory.getBeanNamesForType(PosmAllocator.class))));
 		}
 
 	}

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -21,6 +24,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.EnableAspectJAutoProxy;
+import org.springframework.context.annotation.Import;
 
 import dev.posm.Agent;
 import dev.posm.Agents;
@@ -32,6 +36,7 @@ import dev.posm.annotation.AsyncAgent;
 import dev.posm.autoconfigure.PosmAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Tests for the {@code @AsyncAgent} advisor: agent names, allocator binding precedence,
@@ -138,6 +143,16 @@ class AsyncAgentAdvisorTests {
 	}
 
 	@Test
+	void bareFutureEndsARealStartUpWithTheAnalysis(CapturedOutput output) {
+		SpringApplicationBuilder application = new SpringApplicationBuilder(BareFutureApplication.class)
+			.web(WebApplicationType.NONE);
+		assertThatException().isThrownBy(application::run);
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("The @AsyncAgent method " + BareFuture.class.getName() + ".compute(int) cannot be an operation")
+			.contains("Return a CompletableFuture or a CompletionStage");
+	}
+
+	@Test
 	void bareFutureOnAnAnnotatedTypeIsRejectedToo() {
 		this.runner.withUserConfiguration(BareFutureTypeConfiguration.class).run((context) -> {
 			assertThat(context).hasFailed();
@@ -145,6 +160,24 @@ class AsyncAgentAdvisorTests {
 				.isInstanceOf(InvalidAsyncAgentMethodException.class)
 				.hasMessageContaining(BareFutureType.class.getName() + ".task()")
 				.hasMessageContaining("java.util.concurrent.FutureTask");
+		});
+	}
+
+	@Test
+	void resultsThatPosmCannotStandInForAreRejectedAtStartUp() {
+		this.runner.withUserConfiguration(UnwrappableConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidAsyncAgentMethodException.class)
+				.hasMessageContaining(Unwrappable.class.getName() + ".connectable()")
+				.hasMessageContaining("reactor.core.publisher.ConnectableFlux, a Publisher that posm cannot wrap");
+		});
+		this.runner.withUserConfiguration(OwnFutureConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidAsyncAgentMethodException.class)
+				.hasMessageContaining(OwnFuture.class.getName() + ".compute()")
+				.hasMessageContaining("Declare CompletionStage or CompletableFuture");
 		});
 	}
 
@@ -409,6 +442,13 @@ class AsyncAgentAdvisorTests {
 
 	}
 
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import(BareFutureConfiguration.class)
+	static class BareFutureApplication {
+
+	}
+
 	public static class BareFuture {
 
 		@AsyncAgent
@@ -438,6 +478,48 @@ class AsyncAgentAdvisorTests {
 		public FutureTask<String> task() {
 			return new FutureTask<>(() -> "x");
 		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnwrappableConfiguration {
+
+		@Bean
+		Unwrappable unwrappable() {
+			return new Unwrappable();
+		}
+
+	}
+
+	public static class Unwrappable {
+
+		@AsyncAgent
+		public reactor.core.publisher.ConnectableFlux<String> connectable() {
+			return reactor.core.publisher.Flux.just("x").publish();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnFutureConfiguration {
+
+		@Bean
+		OwnFuture ownFuture() {
+			return new OwnFuture();
+		}
+
+	}
+
+	public static class OwnFuture {
+
+		@AsyncAgent
+		public MyFuture compute() {
+			return new MyFuture();
+		}
+
+	}
+
+	public static class MyFuture extends CompletableFuture<String> {
 
 	}
 
@@ -537,7 +619,7 @@ class AsyncAgentAdvisorTests {
 	@org.aspectj.lang.annotation.Aspect
 	public static class WrappingAspect {
 
-		@org.aspectj.lang.annotation.Around("execution(public String dev.posm.autoconfigure.aop.AsyncAgentAdvisorTests.ChecksumService.agent())")
+		@org.aspectj.lang.annotation.Around("execution(public String dev.posm..ChecksumService.agent())")
 		public Object wrap(org.aspectj.lang.ProceedingJoinPoint joinPoint) throws Throwable {
 			String outside = currentAgentName();
 			return "aspect" + (outside.equals("none") ? "" : "-in-" + outside) + "(" + joinPoint.proceed() + ")";

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -261,6 +262,24 @@ class AsyncAgentGuaranteeTests {
 	}
 
 	@Test
+	void publisherIsHandledAsTheMonoOrFluxItIs() {
+		this.runner.run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			AgentStats before = stats(context);
+			AtomicReference<AgentStats> seen = new AtomicReference<>();
+			Publisher<Integer> many = worker.publisher(SIZE, false);
+			assertThat(many).isInstanceOf(Flux.class);
+			Flux.from(many).doOnComplete(() -> seen.set(stats(context))).blockLast(TIMEOUT);
+			assertReleased(seen.get(), before, 1);
+			AgentStats afterFlux = stats(context);
+			Publisher<Integer> one = worker.publisher(SIZE, true);
+			assertThat(one).isInstanceOf(Mono.class);
+			Mono.from(one).doOnNext((value) -> seen.set(stats(context))).block(TIMEOUT);
+			assertReleased(seen.get(), afterFlux, 1);
+		});
+	}
+
+	@Test
 	void asyncMethodCompletesItsFutureAfterTheOperation() {
 		this.runner.run((context) -> {
 			Worker worker = context.getBean(Worker.class);
@@ -470,6 +489,12 @@ class AsyncAgentGuaranteeTests {
 		public Flux<Integer> fluxFailure(int size, RuntimeException failure) {
 			forget(size);
 			return Flux.range(1, 2).delayElements(Duration.ofMillis(2)).concatWith(Flux.error(failure));
+		}
+
+		public Publisher<Integer> publisher(int size, boolean one) {
+			forget(size);
+			return one ? Mono.just(1).delayElement(Duration.ofMillis(2))
+					: Flux.range(1, 3).delayElements(Duration.ofMillis(2));
 		}
 
 		public Flux<Long> endless(int size) {
