@@ -62,8 +62,13 @@ final class OperationFuture<T> extends CompletableFuture<T> {
 	public boolean cancel(boolean mayInterruptIfRunning) {
 		Future<?> source = this.source;
 		if (source != null) {
-			// completes the operation through whenComplete, then this future as cancelled
-			source.cancel(mayInterruptIfRunning);
+			try {
+				// completes the operation through whenComplete, then this future as cancelled
+				source.cancel(mayInterruptIfRunning);
+			}
+			catch (UnsupportedOperationException ex) {
+				// a minimal stage: it cannot be cancelled, the operation is completed below
+			}
 		}
 		if (!this.operation.isClosed()) {
 			// a stage that cannot be cancelled: release now, not when it completes

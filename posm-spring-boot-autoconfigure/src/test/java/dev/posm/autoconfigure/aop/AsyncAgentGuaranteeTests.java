@@ -3,6 +3,7 @@ package dev.posm.autoconfigure.aop;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -127,6 +128,24 @@ class AsyncAgentGuaranteeTests {
 			assertReleased(after, before, 1);
 			assertThat(after.failedOperations() - before.failedOperations()).isEqualTo(1);
 			go.countDown();
+		});
+	}
+
+	@Test
+	void cancellingAStageThatCannotBeCancelledStillCompletesTheOperation() {
+		this.runner.run((context) -> {
+			Worker worker = context.getBean(Worker.class);
+			AgentStats before = stats(context);
+			CompletableFuture<String> source = new CompletableFuture<>();
+			CompletableFuture<String> result = worker.minimal(SIZE, source).toCompletableFuture();
+			assertThat(result.cancel(false)).isTrue();
+			assertThat(result).isCancelled();
+			AgentStats after = stats(context);
+			assertReleased(after, before, 1);
+			assertThat(after.failedOperations() - before.failedOperations()).isEqualTo(1);
+			// completing the stage later changes nothing
+			source.complete("late");
+			assertThat(stats(context)).isEqualTo(after);
 		});
 	}
 
@@ -450,6 +469,11 @@ class AsyncAgentGuaranteeTests {
 		// not public: not an operation (the caller reaches it through the proxy)
 		CompletableFuture<String> lastInner() {
 			return this.lastInner;
+		}
+
+		public CompletionStage<String> minimal(int size, CompletableFuture<String> source) {
+			forget(size);
+			return source.minimalCompletionStage();
 		}
 
 		public CompletableFuture<String> failLater(int size, RuntimeException failure) {
