@@ -27,6 +27,8 @@ public final class Operation implements AutoCloseable {
 
 	private volatile boolean failed;
 
+	private volatile @Nullable Runnable whenClosed;
+
 	Operation(Agent agent) {
 		this.agent = agent;
 	}
@@ -56,6 +58,24 @@ public final class Operation implements AutoCloseable {
 	 */
 	public void markFailed() {
 		this.failed = true;
+	}
+
+	/**
+	 * Return whether this operation was {@link #markFailed() marked as failed}.
+	 * @return {@code true} if it failed
+	 */
+	public boolean isFailed() {
+		return this.failed;
+	}
+
+	/**
+	 * Run the given action once this operation has completed, after its POSMs were
+	 * given back: to observe operations (a span, a timer). One action per operation; a
+	 * later call replaces it.
+	 * @param action the action
+	 */
+	public void whenClosed(Runnable action) {
+		this.whenClosed = action;
 	}
 
 	/**
@@ -89,6 +109,10 @@ public final class Operation implements AutoCloseable {
 			}
 		}
 		this.agent.ended(this.failed);
+		Runnable action = this.whenClosed;
+		if (action != null) {
+			action.run();
+		}
 	}
 
 	/**

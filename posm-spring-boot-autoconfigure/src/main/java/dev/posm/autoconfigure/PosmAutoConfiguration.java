@@ -18,16 +18,21 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import dev.posm.Agents;
 import dev.posm.LeakDetection;
 import dev.posm.PosmAllocator;
 import dev.posm.autoconfigure.aop.AsyncAgentAnnotationBeanPostProcessor;
+import dev.posm.autoconfigure.aop.ObservingOperationListener;
+import dev.posm.autoconfigure.aop.OperationListener;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for posm: a {@link PosmAllocator}
  * bean per configured allocator (and {@code default}), the {@link Agents} bound to them,
- * the {@code @AsyncAgent} advisor and, with Micrometer's context-propagation, a task
- * decorator that carries the current operation to executor threads.
+ * the {@code @AsyncAgent} advisor, with Micrometer's context-propagation a task
+ * decorator that carries the current operation to executor threads and, when
+ * {@code posm.observations.enabled}, an observation of every operation.
  *
  * @author posm
  */
@@ -61,12 +66,27 @@ public final class PosmAutoConfiguration {
 		@ConditionalOnMissingBean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static AsyncAgentAnnotationBeanPostProcessor asyncAgentAnnotationBeanPostProcessor(
-				ObjectProvider<Agents> agents, Environment environment) {
+				ObjectProvider<Agents> agents, ObjectProvider<OperationListener> listener, Environment environment) {
 			LeakDetection leakDetection = Binder.get(environment)
 				.bind("posm.leak-detection", LeakDetection.class)
 				.orElse(LeakDetection.SIMPLE);
 			// looked up on first use: a post-processor must not pull the allocators in early
-			return new AsyncAgentAnnotationBeanPostProcessor(agents::getObject, leakDetection);
+			return new AsyncAgentAnnotationBeanPostProcessor(agents::getObject, leakDetection,
+					listener::getIfUnique);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+	@ConditionalOnBooleanProperty("posm.observations.enabled")
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ObservingOperationListener posmObservingOperationListener(
+				ObjectProvider<ObservationRegistry> observationRegistry) {
+			return new ObservingOperationListener(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		}
 
 	}

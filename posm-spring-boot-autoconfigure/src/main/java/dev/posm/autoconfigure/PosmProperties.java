@@ -221,8 +221,8 @@ public class PosmProperties {
 	public static class Observations {
 
 		/**
-		 * Whether to record an observation of every operation of an agent (used when
-		 * Micrometer's observation support is present).
+		 * Whether to record an observation 'posm.operation' (tags agent and outcome) of
+		 * every @AsyncAgent operation, when Micrometer's observation support is present.
 		 */
 		private boolean enabled;
 

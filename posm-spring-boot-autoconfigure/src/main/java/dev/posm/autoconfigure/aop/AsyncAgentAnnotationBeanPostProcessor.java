@@ -67,6 +67,20 @@ public class AsyncAgentAnnotationBeanPostProcessor extends AbstractBeanFactoryAw
 	 * {@link LeakDetection#PARANOID}, a result that is a POSM's own buffer is reported
 	 */
 	public AsyncAgentAnnotationBeanPostProcessor(Supplier<Agents> agents, LeakDetection leakDetection) {
+		this(agents, leakDetection, () -> null);
+	}
+
+	/**
+	 * Create a post-processor.
+	 * @param agents the agents of the application, asked for when the first advised bean
+	 * is created
+	 * @param leakDetection the leak detection level: with
+	 * {@link LeakDetection#PARANOID}, a result that is a POSM's own buffer is reported
+	 * @param listener the listener told of every operation, asked for once, when the
+	 * first operation begins; it may supply {@code null}
+	 */
+	public AsyncAgentAnnotationBeanPostProcessor(Supplier<Agents> agents, LeakDetection leakDetection,
+			Supplier<@Nullable OperationListener> listener) {
 		setBeforeExistingAdvisors(true);
 		setOrder(DEFAULT_ORDER);
 		Pointcut typePointcut = new ComposablePointcut(new AnnotationMatchingPointcut(AsyncAgent.class, true))
@@ -74,7 +88,7 @@ public class AsyncAgentAnnotationBeanPostProcessor extends AbstractBeanFactoryAw
 		Pointcut methodPointcut = new AnnotationMatchingPointcut(null, AsyncAgent.class, true);
 		this.pointcut = new ComposablePointcut(typePointcut).union(methodPointcut);
 		this.interceptor = new AsyncAgentInterceptor(agents, new BeanFactoryAllocators(),
-				leakDetection == LeakDetection.PARANOID);
+				leakDetection == LeakDetection.PARANOID, listener);
 		this.advisor = new DefaultPointcutAdvisor(this.pointcut, this.interceptor);
 	}
 

@@ -3,6 +3,7 @@ package dev.posm.autoconfigure.aop;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -37,19 +38,28 @@ final class AsyncAgentInterceptor implements MethodInterceptor {
 
 	private final boolean paranoid;
 
+	private final Supplier<@Nullable OperationListener> listenerLookup;
+
+	// looked up on the first call: none, most of the time, and then it costs nothing
+	private volatile @Nullable Optional<OperationListener> listener;
+
 	// per target class, then per method: a lookup allocates nothing
 	private final Map<Class<?>, Map<Method, AgentMethod>> methods = new ConcurrentHashMap<>();
 
-	AsyncAgentInterceptor(Supplier<Agents> agents, AllocatorLookup allocators, boolean paranoid) {
+	AsyncAgentInterceptor(Supplier<Agents> agents, AllocatorLookup allocators, boolean paranoid,
+			Supplier<@Nullable OperationListener> listener) {
 		this.agents = agents;
 		this.allocators = allocators;
 		this.paranoid = paranoid;
+		this.listenerLookup = listener;
 	}
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		AgentMethod method = agentMethod(invocation);
 		Operation operation = method.agent().begin();
+		OperationListener listener = listener();
+		OperationListener.Scope scope = (listener != null) ? listener.begun(operation) : null;
 		Operation previous = Posms.setCurrentOperation(operation);
 		Object result;
 		try {
@@ -62,8 +72,20 @@ final class AsyncAgentInterceptor implements MethodInterceptor {
 		}
 		finally {
 			Posms.setCurrentOperation(previous);
+			if (scope != null) {
+				scope.close();
+			}
 		}
 		return method.complete(operation, result);
+	}
+
+	private @Nullable OperationListener listener() {
+		Optional<OperationListener> listener = this.listener;
+		if (listener == null) {
+			listener = Optional.ofNullable(this.listenerLookup.get());
+			this.listener = listener;
+		}
+		return listener.orElse(null);
 	}
 
 	private AgentMethod agentMethod(MethodInvocation invocation) {
