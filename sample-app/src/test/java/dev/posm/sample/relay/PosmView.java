@@ -1,8 +1,12 @@
 package dev.posm.sample.relay;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.test.web.servlet.client.RestTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What {@code GET /actuator/posm} answers, read over real HTTP from the management
@@ -31,6 +35,23 @@ record PosmView(Map<String, AllocatorView> allocators, Map<String, AgentView> ag
 			.expectBody(PosmView.class)
 			.returnResult()
 			.getResponseBody();
+	}
+
+	/**
+	 * Wait until no agent of the given name is open, active or holding memory, then
+	 * return what the endpoint says of it.
+	 * @param managementPort the management port
+	 * @param agent the agent name
+	 * @return the agent's numbers once idle
+	 */
+	static AgentView awaitIdle(int managementPort, String agent) {
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			AgentView view = fetch(managementPort).agent(agent);
+			assertThat(view.openAgents()).as("openAgents").isZero();
+			assertThat(view.activeOperations()).as("activeOperations").isZero();
+			assertThat(view.bytesInUse()).as("bytesInUse").isZero();
+		});
+		return fetch(managementPort).agent(agent);
 	}
 
 	AgentView agent(String name) {

@@ -170,18 +170,10 @@ class RelayRedisTests extends SampleApplicationTestBase {
 		return this.agents.find(RelayServer.AGENT).orElseThrow().stats();
 	}
 
-	/**
-	 * Wait until every relay connection has ended, then return what the endpoint says.
-	 */
 	private AgentView awaitRelayIdle() {
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-			AgentView relay = PosmView.fetch(this.managementPort).agent(RelayServer.AGENT);
-			assertThat(relay.openAgents()).isZero();
-			assertThat(relay.activeOperations()).isZero();
-			assertThat(relay.bytesInUse()).isZero();
-		});
+		AgentView relay = PosmView.awaitIdle(this.managementPort, RelayServer.AGENT);
 		assertThat(this.relay.getConnectionCount()).isZero();
-		return PosmView.fetch(this.managementPort).agent(RelayServer.AGENT);
+		return relay;
 	}
 
 	private static void sleep(long millis) {
