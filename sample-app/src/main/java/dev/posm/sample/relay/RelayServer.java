@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.util.unit.DataSize;
 
 import dev.posm.Agent;
 import dev.posm.Agents;
@@ -136,6 +137,14 @@ public class RelayServer implements SmartLifecycle {
 		}
 	}
 
+	private static String readable(DataSize size) {
+		long bytes = size.toBytes();
+		if (bytes % (1024 * 1024) == 0) {
+			return (bytes / (1024 * 1024)) + "MB";
+		}
+		return (bytes % 1024 == 0) ? (bytes / 1024) + "KB" : bytes + "B";
+	}
+
 	private static void shutdown(AsynchronousChannelGroup group) {
 		try {
 			group.shutdownNow();
@@ -199,8 +208,8 @@ public class RelayServer implements SmartLifecycle {
 			}
 			logger.info("Relay listening on " + address.getAddress().getHostAddress() + ":" + this.listener.port()
 					+ ", relaying to " + this.upstream + ((this.echo != null) ? " (built-in echo upstream)" : "")
-					+ " with a " + properties.getHandshakeBuffer() + " handshake POSM and "
-					+ properties.getTransferBuffer() + " transfer POSMs");
+					+ " with a " + readable(properties.getHandshakeBuffer()) + " handshake POSM and "
+					+ readable(properties.getTransferBuffer()) + " transfer POSMs");
 		}
 
 		private void accepted(AsynchronousSocketChannel client) {
