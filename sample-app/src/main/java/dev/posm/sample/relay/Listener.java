@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.Channel;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +118,7 @@ final class Listener implements CompletionHandler<AsynchronousSocketChannel, @Nu
 		closeQuietly(this.server);
 	}
 
-	static void closeQuietly(java.nio.channels.Channel channel) {
+	static void closeQuietly(Channel channel) {
 		try {
 			channel.close();
 		}

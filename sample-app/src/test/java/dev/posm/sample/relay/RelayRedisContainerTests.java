@@ -57,7 +57,8 @@ class RelayRedisContainerTests {
 		AgentView relay = PosmView.awaitIdle(this.managementPort, RelayServer.AGENT);
 		assertThat(relay.reclaimed()).isZero();
 		assertThat(relay.recycled()).isPositive();
-		assertThat(relay.peakBytesInUse()).isEqualTo(64 * 1024);
+		assertThat(relay.peakBytesInUse()).as("the most one relay agent (one connection) held at once")
+			.isEqualTo(64 * 1024);
 	}
 
 }

@@ -62,7 +62,8 @@ class RelayRedisTests extends SampleApplicationTestBase {
 		assertThat(relay.recycled()).isPositive();
 		assertThat(relay.operations()).isGreaterThan(4 * 2);
 		// the handshake block, not the sum of the blocks of a connection
-		assertThat(relay.peakBytesInUse()).isEqualTo(HANDSHAKE);
+		assertThat(relay.peakBytesInUse()).as("the most one relay agent (one connection) held at once")
+			.isEqualTo(HANDSHAKE);
 		assertThat(PosmView.fetch(this.managementPort).allocator("relay-io").bytesInUse()).isZero();
 	}
 
