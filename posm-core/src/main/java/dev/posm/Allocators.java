@@ -93,7 +93,18 @@ public final class Allocators {
 	 * @return whether the type is available
 	 */
 	public static boolean isAvailable(AllocatorType type, ClassLoader classLoader) {
-		return type != AllocatorType.NETTY || NettyAllocator.isAvailable(classLoader);
+		return type != AllocatorType.NETTY || isNettyPresent(classLoader);
+	}
+
+	// here, not in NettyAllocator: loading that class needs Netty on the classpath
+	private static boolean isNettyPresent(ClassLoader classLoader) {
+		try {
+			Class.forName("io.netty.buffer.PooledByteBufAllocator", false, classLoader);
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
 	}
 
 	static void checkSize(int size) {
@@ -221,7 +232,7 @@ public final class Allocators {
 							this.slabSize);
 				}
 				case NETTY -> {
-					if (!NettyAllocator.isAvailable(Allocators.class.getClassLoader())) {
+					if (!isNettyPresent(Allocators.class.getClassLoader())) {
 						throw new IllegalStateException("Allocator '" + this.name
 								+ "' of type netty needs io.netty:netty-buffer on the classpath");
 					}

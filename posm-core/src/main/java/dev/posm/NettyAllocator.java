@@ -30,16 +30,6 @@ final class NettyAllocator extends BlockAllocator {
 		this.netty = PooledByteBufAllocator.DEFAULT;
 	}
 
-	static boolean isAvailable(ClassLoader classLoader) {
-		try {
-			Class.forName("io.netty.buffer.PooledByteBufAllocator", false, classLoader);
-			return true;
-		}
-		catch (ClassNotFoundException | LinkageError ex) {
-			return false;
-		}
-	}
-
 	@Override
 	Posm take(int size) {
 		if (size == 0) {
