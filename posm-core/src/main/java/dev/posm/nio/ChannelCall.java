@@ -49,6 +49,11 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 
 	private @Nullable ByteBuffer memory;
 
+	// the directions of the channel this call occupies until it completes
+	private @Nullable Lane lane;
+
+	private @Nullable Lane otherLane;
+
 	/**
 	 * A call whose outcome completes a future, see {@link #future()}.
 	 */
@@ -92,6 +97,36 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 	 * released and the caller's buffer untouched.
 	 */
 	final void start() {
+		start(null, null);
+	}
+
+	/**
+	 * Occupy the given directions of the channel, then {@link #start()}: they stay busy
+	 * until the call completes.
+	 * @throws java.nio.channels.ReadPendingException if a read is in progress
+	 * @throws java.nio.channels.WritePendingException if a write is in progress
+	 */
+	final void start(@Nullable Lane lane, @Nullable Lane otherLane) {
+		if (lane != null) {
+			lane.enter();
+		}
+		if (otherLane != null) {
+			try {
+				otherLane.enter();
+			}
+			catch (RuntimeException ex) {
+				if (lane != null) {
+					lane.leave();
+				}
+				throw ex;
+			}
+		}
+		this.lane = lane;
+		this.otherLane = otherLane;
+		run();
+	}
+
+	private void run() {
 		if (this.timeoutNanos > 0) {
 			this.deadline = System.nanoTime() + this.timeoutNanos;
 		}
@@ -113,6 +148,7 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 		catch (RuntimeException ex) {
 			undo();
 			releaseMemory(true);
+			leaveLanes();
 			throw ex;
 		}
 		if (result != MORE) {
@@ -211,6 +247,8 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 	private void finish(int result, @Nullable Throwable failure) {
 		boolean stopped = this.future != null && this.future.stopRequested();
 		releaseMemory(failure != null || stopped);
+		// free before the caller hears of it: its handler may start the next call
+		leaveLanes();
 		// chained calls made by the caller's code stay in the caller's operation
 		Operation bound = this.bound;
 		boolean rebind = bound != null && Posms.currentOperation() != bound && !bound.isClosed();
@@ -222,6 +260,19 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 			if (rebind) {
 				Posms.setCurrentOperation(previous);
 			}
+		}
+	}
+
+	private void leaveLanes() {
+		Lane lane = this.lane;
+		Lane otherLane = this.otherLane;
+		this.lane = null;
+		this.otherLane = null;
+		if (lane != null) {
+			lane.leave();
+		}
+		if (otherLane != null) {
+			otherLane.leave();
 		}
 	}
 

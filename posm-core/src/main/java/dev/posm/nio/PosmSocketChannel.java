@@ -67,6 +67,10 @@ public final class PosmSocketChannel implements AsynchronousByteChannel {
 
 	private final SocketIo io;
 
+	private final Lane reads = Lane.reads();
+
+	private final Lane writes = Lane.writes();
+
 	/**
 	 * Wrap a channel whose calls take memory from the current operation, else from the
 	 * default allocator.
@@ -179,7 +183,7 @@ public final class PosmSocketChannel implements AsynchronousByteChannel {
 	public CompletableFuture<Integer> read(ByteBuffer dst, long timeout, TimeUnit unit) {
 		ReadCall call = new ReadCall(this.io, this.agent, this.maxChunkSize, Checks.readable(dst), -1,
 				Checks.timeout(timeout, unit));
-		call.start();
+		call.start(this.reads, null);
 		return call.future();
 	}
 
@@ -210,7 +214,7 @@ public final class PosmSocketChannel implements AsynchronousByteChannel {
 			CompletionHandler<Integer, ? super A> handler) {
 		new ReadCall(this.io, this.agent, this.maxChunkSize, Checks.readable(dst), -1, Checks.timeout(timeout, unit),
 				attachment, Checks.handler(handler))
-			.start();
+			.start(this.reads, null);
 	}
 
 	/**
@@ -235,7 +239,7 @@ public final class PosmSocketChannel implements AsynchronousByteChannel {
 	public CompletableFuture<Integer> write(ByteBuffer src, long timeout, TimeUnit unit) {
 		WriteCall call = new WriteCall(this.io, this.agent, this.maxChunkSize, Checks.source(src), -1,
 				Checks.timeout(timeout, unit));
-		call.start();
+		call.start(this.writes, null);
 		return call.future();
 	}
 
@@ -266,7 +270,7 @@ public final class PosmSocketChannel implements AsynchronousByteChannel {
 			CompletionHandler<Integer, ? super A> handler) {
 		new WriteCall(this.io, this.agent, this.maxChunkSize, Checks.source(src), -1, Checks.timeout(timeout, unit),
 				attachment, Checks.handler(handler))
-			.start();
+			.start(this.writes, null);
 	}
 
 	/**
@@ -290,7 +294,7 @@ public final class PosmSocketChannel implements AsynchronousByteChannel {
 	public CompletableFuture<Integer> writeFully(ByteBuffer src, long timeout, TimeUnit unit) {
 		WriteCall call = new WriteCall(this.io, this.agent, Integer.MAX_VALUE, Checks.source(src), -1,
 				Checks.timeout(timeout, unit));
-		call.start();
+		call.start(this.writes, null);
 		return call.future();
 	}
 
@@ -320,7 +324,7 @@ public final class PosmSocketChannel implements AsynchronousByteChannel {
 		Objects.requireNonNull(target, "target must not be null");
 		ForwardCall call = new ForwardCall(this.io, target.io, this.agent, Checks.chunkSize(maxBytes),
 				Checks.timeout(timeout, unit));
-		call.start();
+		call.start(this.reads, target.writes);
 		return call.future();
 	}
 

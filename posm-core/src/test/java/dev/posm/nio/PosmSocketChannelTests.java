@@ -488,7 +488,8 @@ class PosmSocketChannelTests {
 		this.channel.close();
 		assertThat(failure(first)).isInstanceOf(IOException.class);
 		this.memory.assertReleasedAtEveryCompletion(1);
-		assertThat(this.agent.stats().operations()).isEqualTo(2);
+		// the second write was refused before it began an operation
+		assertThat(this.agent.stats().operations()).isEqualTo(1);
 	}
 
 	@Test
