@@ -621,6 +621,9 @@ PLOT
 		fi
 	}
 	haproxy_krps=$(awk -F, '$1 == "haproxy" { print $3 / 1000 }' "$summary")
+	local load
+	load=$(awk -F, 'NR > 1 { if (min == "" || $NF < min) min = $NF; if ($NF > max) max = $NF }
+		END { printf "%.1f to %.1f", min, max }' "$raw")
 	# one bar far above the rest (unpooled heap: a fresh heap buffer per chunk) would
 	# flatten the others: the axis then stops above the second highest
 	local ymax
@@ -634,7 +637,7 @@ PLOT
 set terminal pngcairo size 1280,1060 font "DejaVu Sans,11" enhanced
 set output "$out/relay-bench.png"
 set datafile missing "NaN"
-set multiplot layout 2,1 title "posm sample relay vs HAProxy vs Redis direct — redis-benchmark -n $requests -c $connections -P $pipeline -t set,get, median of $repeats round(s), $(nproc) cores" font ",13"
+set multiplot layout 2,1 title "posm sample relay vs HAProxy vs Redis direct — redis-benchmark -n $requests -c $connections -P $pipeline -t set,get, median of $repeats round(s)\n$(nproc) cores, load average $load during the runs" font ",13"
 
 set style fill solid 0.85 border -1
 set boxwidth 0.36
@@ -682,4 +685,8 @@ missing=$(awk -F, -v order="${configs[*]}" '
 	END { n = split(order, c, " "); for (i = 1; i <= n; i++) if (!(c[i] in done)) printf "%s ", c[i] }' "$summary")
 [[ -s $out/relay-bench.csv ]] || die "no CSV written to $out"
 [[ -z $missing ]] || die "no throughput for: $missing"
-say "every configuration completed in ${elapsed} s; CSV: $out/relay-bench.csv$( ((smoke)) || echo ", chart: $out/relay-bench.png")"
+if [[ $out == "$work"/* ]]; then
+	say "every configuration completed in ${elapsed} s; the CSV was written (to a temporary directory: -o DIR keeps it)"
+else
+	say "every configuration completed in ${elapsed} s; CSV: $out/relay-bench.csv$( ((smoke)) || echo ", chart: $out/relay-bench.png")"
+fi
