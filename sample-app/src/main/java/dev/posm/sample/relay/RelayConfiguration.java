@@ -22,4 +22,9 @@ class RelayConfiguration {
 		return new RelayServer(properties, agents);
 	}
 
+	@Bean
+	RelayMetrics relayMetrics(RelayServer relayServer) {
+		return new RelayMetrics(relayServer);
+	}
+
 }

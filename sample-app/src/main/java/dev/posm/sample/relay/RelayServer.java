@@ -8,7 +8,6 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -45,6 +44,9 @@ public class RelayServer implements SmartLifecycle {
 
 	private final Agents agents;
 
+	// kept across restarts: the heap memory they allocated is read as one growing sum
+	private final IoThreads ioThreads = new IoThreads("relay-io-");
+
 	private @Nullable Running running;
 
 	/**
@@ -62,7 +64,7 @@ public class RelayServer implements SmartLifecycle {
 		if (this.running != null) {
 			return;
 		}
-		AsynchronousChannelGroup group = openGroup(this.properties.getIoThreads());
+		AsynchronousChannelGroup group = openGroup(this.properties.getIoThreads(), this.ioThreads);
 		try {
 			this.running = new Running(group);
 		}
@@ -114,6 +116,16 @@ public class RelayServer implements SmartLifecycle {
 		return (running != null) ? running.connections.count() : 0;
 	}
 
+	/**
+	 * Return the bytes of heap memory the relay's I/O threads have allocated since the
+	 * relay was created: its own allocation, the JDK's socket internals and posm's
+	 * included (and the built-in echo server's, which shares the threads).
+	 * @return the bytes, or -1 if this JVM does not count them
+	 */
+	public long getAllocatedBytes() {
+		return this.ioThreads.allocatedBytes();
+	}
+
 	private Running running() {
 		Running running = this.running;
 		if (running == null) {
@@ -122,13 +134,7 @@ public class RelayServer implements SmartLifecycle {
 		return running;
 	}
 
-	private static AsynchronousChannelGroup openGroup(int threads) {
-		AtomicInteger counter = new AtomicInteger();
-		ThreadFactory threadFactory = (task) -> {
-			Thread thread = new Thread(task, "relay-io-" + counter.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
+	private static AsynchronousChannelGroup openGroup(int threads, ThreadFactory threadFactory) {
 		try {
 			return AsynchronousChannelGroup.withFixedThreadPool(threads, threadFactory);
 		}

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,6 +66,16 @@ class RelayRedisTests extends SampleApplicationTestBase {
 		assertThat(relay.peakBytesInUse()).as("the most one relay agent (one connection) held at once")
 			.isEqualTo(HANDSHAKE);
 		assertThat(PosmView.fetch(this.managementPort).allocator("relay-io").bytesInUse()).isZero();
+	}
+
+	@Test
+	void showsTheHeapItsIoThreadsAllocateAsAMeter() {
+		// what the load bench reads around each run
+		double before = allocatedBytes();
+		RedisTraffic traffic = new RedisTraffic("127.0.0.1", this.relay.getPort(), "metered-" + UUID.randomUUID());
+		traffic.run(2, 500, 100);
+		awaitRelayIdle();
+		assertThat(allocatedBytes()).isGreaterThan(before);
 	}
 
 	@Test
@@ -161,6 +172,24 @@ class RelayRedisTests extends SampleApplicationTestBase {
 		assertThat(PosmView.fetch(this.managementPort).allocator("relay-io").bytesInUse()).isZero();
 	}
 
+	private double allocatedBytes() {
+		MetricView metric = RestTestClient.bindToServer()
+			.baseUrl("http://localhost:" + this.managementPort)
+			.build()
+			.get()
+			.uri("/actuator/metrics/" + RelayMetrics.ALLOCATED)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(MetricView.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(metric).isNotNull();
+		assertThat(metric.baseUnit()).isEqualTo("bytes");
+		assertThat(metric.measurements()).hasSize(1);
+		return metric.measurements().get(0).value();
+	}
+
 	private Socket connect() throws IOException {
 		Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.relay.getPort());
 		socket.setSoTimeout(20_000);
@@ -175,6 +204,17 @@ class RelayRedisTests extends SampleApplicationTestBase {
 		AgentView relay = PosmView.awaitIdle(this.managementPort, RelayServer.AGENT);
 		assertThat(this.relay.getConnectionCount()).isZero();
 		return relay;
+	}
+
+	/**
+	 * What {@code GET /actuator/metrics/{name}} answers, the parts checked here.
+	 */
+	record MetricView(String name, String baseUnit, List<Measurement> measurements) {
+
+		record Measurement(String statistic, double value) {
+
+		}
+
 	}
 
 	private static void sleep(long millis) {
