@@ -80,11 +80,10 @@ public final class Posms {
 	 */
 	public static @Nullable Operation setCurrentOperation(@Nullable Operation operation) {
 		Operation previous = current.get();
-		if (operation != null) {
+		if (operation != previous) {
+			// set(null) rather than remove(): remove() clears a weak reference, a native
+			// call that costs more than the whole binding
 			current.set(operation);
-		}
-		else if (previous != null) {
-			current.remove();
 		}
 		return previous;
 	}

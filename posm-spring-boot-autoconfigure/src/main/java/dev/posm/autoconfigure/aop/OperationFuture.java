@@ -36,7 +36,21 @@ final class OperationFuture<T> extends CompletableFuture<T> {
 	 * @param method the method
 	 * @return the caller's future
 	 */
+	@SuppressWarnings("unchecked")
 	static <T> CompletableFuture<T> completeAfter(CompletionStage<T> stage, Operation operation, AgentMethod method) {
+		// the exact class: a subclass (or a minimal stage) may answer isDone() its own way
+		if (stage.getClass() == CompletableFuture.class && ((CompletableFuture<T>) stage).isDone()) {
+			// complete already: the operation completes before the caller even has it
+			CompletableFuture<T> done = (CompletableFuture<T>) stage;
+			if (done.isCompletedExceptionally()) {
+				operation.markFailed();
+			}
+			else {
+				method.checkResult(operation, done.getNow(null));
+			}
+			operation.close();
+			return done;
+		}
 		OperationFuture<T> future = new OperationFuture<>((stage instanceof Future<?> source) ? source : null,
 				operation);
 		stage.whenComplete((value, failure) -> {
