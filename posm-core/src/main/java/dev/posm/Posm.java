@@ -168,10 +168,6 @@ public final class Posm implements AutoCloseable {
 		return false;
 	}
 
-	boolean isHeld() {
-		return (int) STATE.getAcquire(this) == HELD;
-	}
-
 	/**
 	 * Whether the given buffer is this POSM's own memory.
 	 */
