@@ -1,7 +1,7 @@
 package dev.posm;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.posm.alloc.Block;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An asynchronous agent: a chain of operations with an associated allocator. Its
@@ -12,50 +12,52 @@ import java.lang.invoke.VarHandle;
  * A shared agent ({@link Agents#agent(String)}) lives as long as its {@link Agents}
  * and serves concurrent operations. An opened agent ({@link Agents#open(String)})
  * serves one chain, such as one connection, and is {@link #close() closed} with it.
- * Every agent reports into the {@link #stats() stats} of its name.
+ * Every agent counts in a tally of its own, which only its operations write, and
+ * reports into the {@link #stats() stats} of its name.
  *
  * @author posm
  */
 public final class Agent implements AutoCloseable {
 
-	private static final VarHandle CLOSED;
-
-	static {
-		try {
-			CLOSED = MethodHandles.lookup().findVarHandle(Agent.class, "closed", boolean.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
+	/** Free operation states an agent keeps for its next operations. */
+	private static final int MAX_FREE_STATES = 4;
 
 	private final String name;
 
 	private final PosmAllocator allocator;
 
-	private final AgentCounters counters;
+	/** The allocator, when it is posm's own: its blocks can be cached and counted here. */
+	private final @Nullable StoreAllocator blocks;
 
-	private final BlockCache cache;
+	final Tally tally;
 
-	/** What this one agent holds: its peak is what the seed's serial POSMs are about. */
-	private final BytesInUse bytes = new BytesInUse();
+	private final Shelf shelf;
 
-	private final Agents agents;
+	private final AgentGroup group;
 
 	private final boolean shared;
 
-	@SuppressWarnings("unused") // written through CLOSED
-	private volatile boolean closed;
+	// guarded by the tally's lock
 
-	Agent(String name, PosmAllocator allocator, AgentCounters counters, int cacheBlocks, Agents agents,
-			boolean shared) {
+	private boolean closed;
+
+	private @Nullable OperationState free;
+
+	private int freeCount;
+
+	Agent(String name, PosmAllocator allocator, int cacheBlocks, AgentGroup group, boolean shared) {
 		this.name = name;
 		this.allocator = allocator;
-		this.counters = counters;
+		this.blocks = (allocator instanceof StoreAllocator own) ? own : null;
+		this.tally = new Tally((this.blocks != null) ? this.blocks.ledger : null, group);
 		// only our own allocators' blocks can be matched by size class
-		this.cache = new BlockCache((allocator instanceof BlockAllocator) ? cacheBlocks : 0);
-		this.agents = agents;
+		this.shelf = new Shelf((this.blocks != null) ? cacheBlocks : 0, this.tally);
+		this.group = group;
 		this.shared = shared;
+		group.register(this.tally);
+		if (this.blocks != null) {
+			this.blocks.ledger.register(this.tally);
+		}
 	}
 
 	/**
@@ -79,7 +81,7 @@ public final class Agent implements AutoCloseable {
 	 * @return a snapshot of the counters
 	 */
 	public AgentStats stats() {
-		return this.counters.snapshot();
+		return this.group.stats();
 	}
 
 	/**
@@ -87,7 +89,13 @@ public final class Agent implements AutoCloseable {
 	 * @return the cached bytes
 	 */
 	public long cachedBytes() {
-		return this.cache.bytes();
+		this.tally.lock();
+		try {
+			return this.tally.cachedBytes;
+		}
+		finally {
+			this.tally.unlock();
+		}
 	}
 
 	/**
@@ -106,87 +114,187 @@ public final class Agent implements AutoCloseable {
 	 * @throws IllegalStateException if this agent was closed
 	 */
 	public Operation begin() {
-		if (this.closed) {
-			throw new IllegalStateException("Agent '" + this.name + "' was closed: open a new one");
+		Tally tally = this.tally;
+		OperationState state;
+		long stamp;
+		tally.lock();
+		try {
+			if (this.closed) {
+				throw new IllegalStateException("Agent '" + this.name + "' was closed: open a new one");
+			}
+			state = this.free;
+			if (state != null) {
+				this.free = state.nextFree;
+				state.nextFree = null;
+				this.freeCount--;
+			}
+			else {
+				state = new OperationState(this);
+			}
+			stamp = state.begin();
+			tally.begun();
 		}
-		this.counters.begun();
-		return new Operation(this);
+		finally {
+			tally.unlock();
+		}
+		return new Operation(state, stamp);
+	}
+
+	/**
+	 * Keep a state whose operation completed, for the next one. Under the lock.
+	 */
+	void free(OperationState state) {
+		if (this.freeCount < MAX_FREE_STATES && !this.closed) {
+			state.nextFree = this.free;
+			this.free = state;
+			this.freeCount++;
+		}
+	}
+
+	/**
+	 * Take a POSM of this agent outside any operation: counted for the agent, released
+	 * by its holder, never reclaimed by an operation's end.
+	 * @param size the size in bytes
+	 * @return the POSM
+	 * @throws IllegalArgumentException if the size is negative
+	 * @throws IllegalStateException if this agent was closed
+	 */
+	public Posm allocate(int size) {
+		return allocate(null, 0, size);
+	}
+
+	Posm allocate(@Nullable OperationState operation, long stamp, int size) {
+		Allocators.checkSize(size);
+		StoreAllocator blocks = this.blocks;
+		if (blocks == null) {
+			return adopt(operation, stamp, size);
+		}
+		int sizeClass = this.shelf.isEmpty() ? -1 : blocks.store.sizeClass(size);
+		Tally tally = this.tally;
+		Posm posm;
+		boolean peakRose;
+		tally.lock();
+		try {
+			checkTakes(operation, stamp);
+			Block block = (sizeClass >= 0) ? this.shelf.take(sizeClass) : null;
+			if (block == null) {
+				tally.unlock();
+				try {
+					// a miss: new memory is slow to get, so not under our lock
+					block = blocks.store.take(size);
+					posm = Posm.of(block, blocks);
+				}
+				finally {
+					tally.lock();
+				}
+				if (!canTake(operation, stamp)) {
+					blocks.store.give(block);
+					checkTakes(operation, stamp);
+				}
+			}
+			else {
+				posm = Posm.of(block, blocks);
+			}
+			posm.lease(size, tally, this.shelf, operation);
+			if (operation != null) {
+				operation.link(posm);
+			}
+			peakRose = tally.leased(posm.capacity, block.isFresh());
+		}
+		finally {
+			tally.unlock();
+		}
+		if (peakRose) {
+			blocks.ledger.peakRaised();
+		}
+		return posm;
+	}
+
+	private boolean canTake(@Nullable OperationState operation, long stamp) {
+		return (operation != null) ? operation.isRunning(stamp) : !this.closed;
+	}
+
+	private void checkTakes(@Nullable OperationState operation, long stamp) {
+		if (!canTake(operation, stamp)) {
+			throw new IllegalStateException(((operation != null) ? operation + " has completed"
+					: "Agent '" + this.name + "' was closed") + ": it cannot take a POSM any more");
+		}
+	}
+
+	/**
+	 * Take a POSM from an allocator that is not posm's own: it counts the POSM, and the
+	 * operation takes it back when it completes.
+	 */
+	private Posm adopt(@Nullable OperationState operation, long stamp, int size) {
+		Tally tally = this.tally;
+		tally.lock();
+		try {
+			checkTakes(operation, stamp);
+		}
+		finally {
+			tally.unlock();
+		}
+		Posm posm = this.allocator.allocate(size);
+		if (operation == null) {
+			return posm;
+		}
+		tally.lock();
+		try {
+			if (operation.isRunning(stamp)) {
+				operation.adopt(posm);
+				tally.leased(posm.capacity, posm.block.isFresh());
+				return posm;
+			}
+		}
+		finally {
+			tally.unlock();
+		}
+		posm.release();
+		throw new IllegalStateException(operation + " has completed: it cannot take a POSM any more");
 	}
 
 	/**
 	 * Close an opened agent: its cached blocks go back to the allocator. A no-op for a
-	 * shared agent.
+	 * shared agent. Memory its operations or holders still have stays counted for its
+	 * name until given back.
 	 */
 	@Override
 	public void close() {
-		// one close wins even when two threads close at once: the open count drops once
-		if (this.shared || !CLOSED.compareAndSet(this, false, true)) {
+		if (this.shared) {
 			return;
 		}
-		this.cache.drain();
-		this.agents.closed(this);
-	}
-
-	Posm allocate(Operation operation, int size) {
-		Allocators.checkSize(size);
-		if (operation.isClosed()) {
-			throw completed(operation);
-		}
-		Posm posm = null;
-		if (this.cache.size() > 0) {
-			BlockAllocator blocks = (BlockAllocator) this.allocator;
-			int sizeClass = blocks.sizeClass(size);
-			if (sizeClass >= 0) {
-				posm = this.cache.take(sizeClass);
-				if (posm != null) {
-					posm.fresh = false;
-					posm.lease(size, operation);
+		Tally tally = this.tally;
+		boolean retire;
+		tally.lock();
+		try {
+			// one close wins even when two threads close at once: the open count drops once
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			tally.closed = true;
+			this.shelf.close();
+			StoreAllocator blocks = this.blocks;
+			for (Block block = this.shelf.poll(); block != null; block = this.shelf.poll()) {
+				if (blocks != null) {
+					blocks.store.give(block);
 				}
 			}
+			this.free = null;
+			this.freeCount = 0;
+			retire = tally.isIdleAndClosed();
 		}
-		if (posm == null) {
-			posm = (this.allocator instanceof BlockAllocator blocks) ? blocks.allocate(size, operation)
-					: adopt(this.allocator.allocate(size), operation);
+		finally {
+			tally.unlock();
 		}
-		this.counters.leased(posm, this.bytes.add(posm.capacity));
-		if (!operation.attach(posm)) {
-			// closed while we leased: give it back, counted as taken and released
-			posm.release();
-			throw completed(operation);
-		}
-		return posm;
-	}
-
-	private static IllegalStateException completed(Operation operation) {
-		return new IllegalStateException(operation + " has completed: it cannot take a POSM any more");
-	}
-
-	private static Posm adopt(Posm posm, Operation operation) {
-		posm.operation = operation;
-		return posm;
-	}
-
-	void returned(Posm posm, boolean reclaimed) {
-		this.bytes.subtract(posm.capacity);
-		this.counters.returned(posm, reclaimed);
-		// when the cache is full, the block just released takes the place of one of another
-		// size: an agent that moved on (a handshake block, then transfer blocks) does not
-		// keep memory of the size it no longer uses
-		if (posm.sizeClass < 0 || this.closed || !(this.cache.put(posm) || this.cache.replaceOtherSize(posm))) {
-			posm.home.recycle(posm);
-		}
-		else if (this.closed) {
-			// closed while we put it: make sure nothing stays behind
-			this.cache.drain();
+		this.group.closed();
+		if (retire) {
+			tally.retire();
 		}
 	}
 
-	AgentCounters counters() {
-		return this.counters;
-	}
-
-	void ended(boolean failed) {
-		this.counters.ended(failed);
+	AgentGroup group() {
+		return this.group;
 	}
 
 	@Override

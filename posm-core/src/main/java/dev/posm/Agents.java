@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -44,8 +43,6 @@ public final class Agents {
 	private final int defaultCacheBlocks;
 
 	private final ConcurrentHashMap<String, Agent> shared = new ConcurrentHashMap<>();
-
-	private final ConcurrentHashMap<String, AtomicInteger> openCounts = new ConcurrentHashMap<>();
 
 	private final List<Consumer<Agent>> listeners = new CopyOnWriteArrayList<>();
 
@@ -95,12 +92,14 @@ public final class Agents {
 		checkName(name);
 		Agent agent = this.shared.get(name);
 		if (agent == null) {
-			Agent created = new Agent(name, allocatorFor(name, allocator), new AgentCounters(), cacheBlocksFor(name),
-					this, true);
-			agent = this.shared.putIfAbsent(name, created);
-			if (agent == null) {
-				agent = created;
-				this.listeners.forEach((listener) -> listener.accept(created));
+			boolean[] created = new boolean[1];
+			agent = this.shared.computeIfAbsent(name, (key) -> {
+				created[0] = true;
+				return new Agent(key, allocatorFor(key, allocator), cacheBlocksFor(key), new AgentGroup(), true);
+			});
+			if (created[0]) {
+				Agent first = agent;
+				this.listeners.forEach((listener) -> listener.accept(first));
 			}
 		}
 		if (allocator != null && !this.allocators.containsKey(name) && agent.allocator() != allocator) {
@@ -118,8 +117,8 @@ public final class Agents {
 	 */
 	public Agent open(String name) {
 		Agent shared = agent(name);
-		Agent opened = new Agent(name, shared.allocator(), shared.counters(), cacheBlocksFor(name), this, false);
-		this.openCounts.computeIfAbsent(name, (key) -> new AtomicInteger()).incrementAndGet();
+		Agent opened = new Agent(name, shared.allocator(), cacheBlocksFor(name), shared.group(), false);
+		shared.group().opened();
 		return opened;
 	}
 
@@ -156,8 +155,8 @@ public final class Agents {
 	 * @return the number of opened agents not yet closed
 	 */
 	public int openCount(String name) {
-		AtomicInteger count = this.openCounts.get(name);
-		return (count != null) ? count.get() : 0;
+		Agent agent = this.shared.get(name);
+		return (agent != null) ? agent.group().openCount() : 0;
 	}
 
 	/**
@@ -166,13 +165,6 @@ public final class Agents {
 	 */
 	public PosmAllocator defaultAllocator() {
 		return this.defaultAllocator;
-	}
-
-	void closed(Agent agent) {
-		AtomicInteger count = this.openCounts.get(agent.name());
-		if (count != null) {
-			count.decrementAndGet();
-		}
 	}
 
 	private PosmAllocator allocatorFor(String name, @Nullable PosmAllocator allocator) {

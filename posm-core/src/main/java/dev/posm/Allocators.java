@@ -2,6 +2,13 @@ package dev.posm;
 
 import java.util.Objects;
 
+import dev.posm.alloc.BlockStore;
+import dev.posm.alloc.NettyStore;
+import dev.posm.alloc.PooledStore;
+import dev.posm.alloc.RecyclingStore;
+import dev.posm.alloc.SlabStore;
+import dev.posm.alloc.UnpooledStore;
+
 /**
  * Builds the allocators of each {@link AllocatorType}.
  * <pre class="code">
@@ -213,32 +220,36 @@ public final class Allocators {
 		 */
 		public PosmAllocator build() {
 			return switch (this.type) {
-				case UNPOOLED -> new UnpooledAllocator(this.name, this.direct, this.leakDetection);
+				case UNPOOLED -> allocator(new UnpooledStore(this.direct));
 				case POOLED -> {
 					checkPoolSettings();
-					yield new PooledAllocator(this.name, AllocatorType.POOLED, this.direct, this.leakDetection,
-							this.maxBlockSize, this.maxRetained);
+					yield allocator(new PooledStore(this.direct, this.maxBlockSize, this.maxRetained));
 				}
 				case RECYCLING -> {
 					checkPoolSettings();
 					check(this.threadCacheBlocks >= 0, "threadCacheBlocks must be zero or more", this.threadCacheBlocks);
-					yield new RecyclingAllocator(this.name, this.direct, this.leakDetection, this.maxBlockSize,
-							this.maxRetained, this.threadCacheBlocks);
+					yield allocator(new RecyclingStore(this.direct, this.maxBlockSize, this.maxRetained,
+							this.threadCacheBlocks));
 				}
 				case SLAB -> {
 					checkPoolSettings();
 					check(this.slabSize > 0, "slabSize must be positive", this.slabSize);
-					yield new SlabAllocator(this.name, this.leakDetection, this.maxBlockSize, this.maxRetained,
-							this.slabSize);
+					yield allocator(new SlabStore(this.maxBlockSize, this.maxRetained, this.slabSize));
 				}
 				case NETTY -> {
 					if (!isNettyPresent(Allocators.class.getClassLoader())) {
 						throw new IllegalStateException("Allocator '" + this.name
 								+ "' of type netty needs io.netty:netty-buffer on the classpath");
 					}
-					yield new NettyAllocator(this.name, this.direct, this.leakDetection);
+					// Netty's pooled memory is not freed by the collector: a dropped POSM's buffer goes back
+					yield new StoreAllocator(this.name, this.type, new NettyStore(this.direct), this.leakDetection,
+							NettyStore::release);
 				}
 			};
+		}
+
+		private PosmAllocator allocator(BlockStore store) {
+			return new StoreAllocator(this.name, this.type, store, this.leakDetection, null);
 		}
 
 		private void checkPoolSettings() {

@@ -4,12 +4,14 @@ import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
 import java.util.function.Consumer;
 
+import dev.posm.alloc.Block;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Watches one block for the garbage collector: registered once, when the block is
- * created, it runs when the block becomes unreachable and reports it if a holder still
- * had it. It must not refer to the block, or the block would never become unreachable.
+ * Watches one block for the garbage collector: registered once, when the block gets its
+ * first lease handle, it runs when the block's memory becomes unreachable and reports it
+ * if a holder still had it. It must not refer to the block, the allocator or an agent,
+ * or they would never become unreachable: it knows only the tally of the current lease.
  *
  * @author posm
  */
@@ -19,13 +21,11 @@ final class LeakProbe implements Runnable {
 
 	private static final System.Logger logger = System.getLogger("dev.posm.leak");
 
-	// no reference to the allocator: the cleaner holds every probe, and an allocator's
-	// pool holds its free blocks, so that would keep dropped allocators alive for good
-	private final AllocationCounters counters;
-
 	private final String allocator;
 
 	private final int capacity;
+
+	private final boolean paranoid;
 
 	/** What the collector does not free by itself (Netty's memory), and how to free it. */
 	private final @Nullable Object resource;
@@ -34,35 +34,58 @@ final class LeakProbe implements Runnable {
 
 	// written by holders without synchronization: the collector's safepoint orders them
 	// before the cleaner thread reads them
-	boolean held;
 
-	@Nullable Throwable takenAt;
+	private @Nullable Tally owner;
 
-	private LeakProbe(BlockAllocator allocator, int capacity, @Nullable Object resource) {
-		this.counters = allocator.counters;
+	private @Nullable Throwable takenAt;
+
+	private LeakProbe(StoreAllocator allocator, Block block) {
 		this.allocator = allocator.name();
-		this.capacity = capacity;
-		Consumer<Object> resourceRelease = allocator.leakedResourceRelease();
-		this.resource = (resourceRelease != null) ? resource : null;
+		this.capacity = block.capacity();
+		this.paranoid = allocator.leakDetection == LeakDetection.PARANOID;
+		Consumer<Object> resourceRelease = allocator.leakedResourceRelease;
+		this.resource = (resourceRelease != null) ? block.resource() : null;
 		this.resourceRelease = resourceRelease;
 	}
 
-	static @Nullable LeakProbe watch(Object block, BlockAllocator allocator, int capacity,
-			@Nullable Object resource) {
+	static @Nullable LeakProbe watch(Block block, StoreAllocator allocator) {
 		if (allocator.leakDetection == LeakDetection.DISABLED) {
 			return null;
 		}
-		LeakProbe probe = new LeakProbe(allocator, capacity, resource);
-		CLEANER.register(block, probe);
+		LeakProbe probe = new LeakProbe(allocator, block);
+		CLEANER.register(block.memory(), probe);
 		return probe;
+	}
+
+	void leased(Tally owner) {
+		this.owner = owner;
+		if (this.paranoid) {
+			this.takenAt = new Throwable("POSM taken here");
+		}
+	}
+
+	void ended() {
+		this.owner = null;
+		this.takenAt = null;
 	}
 
 	@Override
 	public void run() {
-		if (!this.held) {
+		Tally owner = this.owner;
+		if (owner == null) {
 			return;
 		}
-		this.counters.leaked(this.capacity);
+		boolean retire;
+		owner.lock();
+		try {
+			retire = owner.leaked(this.capacity);
+		}
+		finally {
+			owner.unlock();
+		}
+		if (retire) {
+			owner.retire();
+		}
 		Object resource = this.resource;
 		Consumer<Object> resourceRelease = this.resourceRelease;
 		if (resource != null && resourceRelease != null) {

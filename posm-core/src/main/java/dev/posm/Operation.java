@@ -2,8 +2,6 @@ package dev.posm;
 
 import java.nio.ByteBuffer;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * One asynchronous operation of an {@link Agent}: the owner of the POSMs it takes.
  * {@link #close() Closing} the operation is its completion: every POSM it still holds is
@@ -11,26 +9,24 @@ import org.jspecify.annotations.Nullable;
  * reuse that memory. Close it before the operation's completion handler runs.
  * <p>
  * An operation may take POSMs from several threads at once (its work may be split
- * across tasks that carry it as their context).
+ * across tasks that carry it as their context). Once closed, this object stays closed:
+ * the agent's next operation is another {@code Operation}, and nothing done through this
+ * one reaches it.
  *
  * @author posm
  */
 public final class Operation implements AutoCloseable {
 
-	private final Agent agent;
+	private final OperationState state;
 
-	// the POSMs held now, linked through the POSMs themselves: nothing to allocate
-	private @Nullable Posm held;
+	private final long stamp;
 
-	// written under this operation's lock, read without it by allocate()
-	private volatile boolean closed;
+	// the outcome stays readable here once the state serves the agent's next operation
+	private boolean failed;
 
-	private volatile boolean failed;
-
-	private volatile @Nullable Runnable whenClosed;
-
-	Operation(Agent agent) {
-		this.agent = agent;
+	Operation(OperationState state, long stamp) {
+		this.state = state;
+		this.stamp = stamp;
 	}
 
 	/**
@@ -41,7 +37,7 @@ public final class Operation implements AutoCloseable {
 	 * @throws IllegalStateException if this operation has completed
 	 */
 	public Posm allocate(int size) {
-		return this.agent.allocate(this, size);
+		return this.state.agent.allocate(this.state, this.stamp, size);
 	}
 
 	/**
@@ -49,7 +45,7 @@ public final class Operation implements AutoCloseable {
 	 * @return the agent
 	 */
 	public Agent agent() {
-		return this.agent;
+		return this.state.agent;
 	}
 
 	/**
@@ -58,6 +54,7 @@ public final class Operation implements AutoCloseable {
 	 */
 	public void markFailed() {
 		this.failed = true;
+		this.state.markFailed(this.stamp);
 	}
 
 	/**
@@ -75,7 +72,7 @@ public final class Operation implements AutoCloseable {
 	 * @param action the action
 	 */
 	public void whenClosed(Runnable action) {
-		this.whenClosed = action;
+		this.state.whenClosed(this.stamp, action);
 	}
 
 	/**
@@ -83,7 +80,7 @@ public final class Operation implements AutoCloseable {
 	 * @return {@code true} once closed
 	 */
 	public boolean isClosed() {
-		return this.closed;
+		return !this.state.isRunning(this.stamp);
 	}
 
 	/**
@@ -92,27 +89,7 @@ public final class Operation implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		synchronized (this) {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
-			Posm posm = this.held;
-			this.held = null;
-			while (posm != null) {
-				// read the link first: once reclaimed, the block may be leased again at once
-				Posm next = posm.nextInOperation;
-				posm.previousInOperation = null;
-				posm.nextInOperation = null;
-				posm.reclaim();
-				posm = next;
-			}
-		}
-		this.agent.ended(this.failed);
-		Runnable action = this.whenClosed;
-		if (action != null) {
-			action.run();
-		}
+		this.state.close(this.stamp);
 	}
 
 	/**
@@ -120,66 +97,13 @@ public final class Operation implements AutoCloseable {
 	 * @param buffer the buffer to check
 	 * @return {@code true} if the buffer belongs to a POSM held by this operation
 	 */
-	public synchronized boolean holds(ByteBuffer buffer) {
-		for (Posm posm = this.held; posm != null; posm = posm.nextInOperation) {
-			if (posm.owns(buffer)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/**
-	 * Link a freshly leased POSM to this operation.
-	 * @return {@code false} if this operation has completed and cannot take it
-	 */
-	synchronized boolean attach(Posm posm) {
-		if (this.closed) {
-			return false;
-		}
-		Posm head = this.held;
-		posm.previousInOperation = null;
-		posm.nextInOperation = head;
-		if (head != null) {
-			head.previousInOperation = posm;
-		}
-		this.held = posm;
-		return true;
-	}
-
-	/**
-	 * A POSM of this operation was released or reclaimed; its block goes on as
-	 * {@code reusable}.
-	 */
-	void returned(Posm posm, Posm reusable, boolean reclaimed) {
-		synchronized (this) {
-			// once closed, the list was taken apart by close()
-			if (!this.closed) {
-				unlink(posm);
-			}
-		}
-		this.agent.returned(reusable, reclaimed);
-	}
-
-	private void unlink(Posm posm) {
-		Posm previous = posm.previousInOperation;
-		Posm next = posm.nextInOperation;
-		if (previous != null) {
-			previous.nextInOperation = next;
-		}
-		else if (this.held == posm) {
-			this.held = next;
-		}
-		if (next != null) {
-			next.previousInOperation = previous;
-		}
-		posm.previousInOperation = null;
-		posm.nextInOperation = null;
+	public boolean holds(ByteBuffer buffer) {
+		return this.state.holds(this.stamp, buffer);
 	}
 
 	@Override
 	public String toString() {
-		return "Operation[agent '" + this.agent.name() + "']";
+		return "Operation[agent '" + this.state.agent.name() + "']";
 	}
 
 }

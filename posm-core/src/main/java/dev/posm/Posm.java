@@ -3,18 +3,24 @@ package dev.posm;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
+import dev.posm.alloc.Block;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A per-operation stable memory resource: a lease on a {@link ByteBuffer} of the size
  * asked for, held by one owner until {@link #release() released}. While held, nobody
  * else sees or changes the memory and, for a direct buffer, it stays at one address.
+ * Every lease starts the same way: position 0, limit {@link #size()}, big-endian.
  * <p>
  * Handles are recycled with their memory, which keeps the hot path free of
  * allocations: do not keep a {@code Posm}, or its buffer, after releasing it. A second
  * {@code release()} or a {@code buffer()} after release throws
- * {@link IllegalStateException} as long as the handle has not been handed out again.
+ * {@link IllegalStateException} as long as the memory has not been handed out again;
+ * once it has, a stale handle is the next holder's, and a stale call acts on that
+ * holder's lease. A handle its operation reclaimed is retired for good: a late call on
+ * it always throws.
  *
  * @author posm
  */
@@ -38,61 +44,74 @@ public final class Posm implements AutoCloseable {
 	/** Reclaimed from a holder that did not release it: this handle is never used again. */
 	private static final int RETIRED = 2;
 
-	/** The whole block; its capacity is what the POSM is counted as. */
-	private final ByteBuffer block;
+	final Block block;
 
+	private final ByteBuffer memory;
+
+	/** The capacity of the block: what this POSM is counted as. */
 	final int capacity;
 
-	/** The size class of the block in its allocator, or -1 if it must not be reused. */
-	final int sizeClass;
-
-	final BlockAllocator home;
-
-	/** What the allocator must release with the block (a Netty buffer), if anything. */
-	final @Nullable Object resource;
+	final StoreAllocator allocator;
 
 	private final @Nullable LeakProbe probe;
 
+	// written under the owner's lock; read without it by buffer()
 	@SuppressWarnings("unused") // through STATE
 	private volatile int state;
 
+	// the lease, written under the owner's lock by the taker
+
 	private int size;
 
-	/** Whether the current lease is served by new memory rather than reuse. */
-	boolean fresh = true;
+	/** The tally that counts this lease and whose lock guards it. */
+	@Nullable Tally owner;
 
-	/** The operation that holds this POSM, if any: set at lease, read at return. */
-	@Nullable Operation operation;
+	/** Where the block goes when given back before its allocator: the agent's shelf. */
+	private @Nullable Shelf shelf;
 
-	// the operation's list of held POSMs, guarded by that operation
+	/** The operation that holds this POSM, if any. */
+	@Nullable OperationState operation;
+
+	// the operation's list of held POSMs
 	@Nullable Posm previousInOperation;
 
 	@Nullable Posm nextInOperation;
 
-	Posm(ByteBuffer block, int sizeClass, BlockAllocator home, @Nullable Object resource) {
+	/** Counts the leases of this handle, for holders that keep no link (adopted POSMs). */
+	long serial;
+
+	private Posm(Block block, StoreAllocator allocator, @Nullable LeakProbe probe) {
 		this.block = block;
+		this.memory = block.memory();
 		this.capacity = block.capacity();
-		this.sizeClass = sizeClass;
-		this.home = home;
-		this.resource = resource;
-		// watch the memory, not the handle: a reclaimed block lives on under a new handle
-		this.probe = LeakProbe.watch(block, home, this.capacity, resource);
+		this.allocator = allocator;
+		this.probe = probe;
 	}
 
 	/**
-	 * A new handle for the block of a retired one.
+	 * Return the handle that goes with the given block: the one it had, unless that one
+	 * was retired.
 	 */
-	private Posm(Posm retired) {
-		this.block = retired.block;
-		this.capacity = retired.capacity;
-		this.sizeClass = retired.sizeClass;
-		this.home = retired.home;
-		this.resource = retired.resource;
-		this.probe = retired.probe;
+	static Posm of(Block block, StoreAllocator allocator) {
+		Object lease = block.lease();
+		Posm posm;
+		if (lease instanceof Posm previous) {
+			if ((int) STATE.getOpaque(previous) != RETIRED) {
+				return previous;
+			}
+			posm = new Posm(block, allocator, previous.probe);
+		}
+		else {
+			// watch the memory, not the handle: a reclaimed block lives on under a new handle
+			posm = new Posm(block, allocator, LeakProbe.watch(block, allocator));
+		}
+		block.lease(posm);
+		return posm;
 	}
 
 	/**
-	 * Return the memory of this POSM, with position 0 and limit {@link #size()}.
+	 * Return the memory of this POSM, with position 0 and limit {@link #size()} when
+	 * taken.
 	 * @return the buffer
 	 * @throws IllegalStateException if this POSM was released
 	 */
@@ -104,7 +123,7 @@ public final class Posm implements AutoCloseable {
 							: "which was released")
 					+ ": a POSM may not be used after it is given back");
 		}
-		return this.block;
+		return this.memory;
 	}
 
 	/**
@@ -128,7 +147,7 @@ public final class Posm implements AutoCloseable {
 	 * @return {@code true} for a direct buffer
 	 */
 	public boolean isDirect() {
-		return this.block.isDirect();
+		return this.memory.isDirect();
 	}
 
 	/**
@@ -136,14 +155,13 @@ public final class Posm implements AutoCloseable {
 	 * @throws IllegalStateException if this POSM was released already
 	 */
 	public void release() {
-		if (!STATE.compareAndSet(this, HELD, FREE)) {
+		if (!giveBack()) {
 			throw new IllegalStateException(((int) STATE.getAcquire(this) == RETIRED)
 					? "release() called on " + this + " after its operation completed and reclaimed it: "
 							+ "release POSMs before completing the operation; this call changed nothing"
 					: "release() called twice on " + this + ": the POSM was released already, "
 							+ "the second call changed nothing");
 		}
-		returned(false);
 	}
 
 	/**
@@ -151,75 +169,130 @@ public final class Posm implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		if (STATE.compareAndSet(this, HELD, FREE)) {
-			returned(false);
+		giveBack();
+	}
+
+	private boolean giveBack() {
+		Tally owner = this.owner;
+		if (owner == null || (int) STATE.getAcquire(this) != HELD) {
+			return false;
+		}
+		Block toAllocator;
+		boolean retire;
+		owner.lock();
+		try {
+			// a racing reclaim or a second release may have won
+			if (this.owner != owner || (int) STATE.get(this) != HELD) {
+				return false;
+			}
+			OperationState operation = this.operation;
+			if (operation != null) {
+				operation.unlink(this);
+			}
+			retire = owner.returned(this.capacity, false);
+			toAllocator = end(FREE);
+		}
+		finally {
+			owner.unlock();
+		}
+		// nobody else knows this block now: this handle may be leased again at once
+		finish(toAllocator, retire ? owner : null);
+		return true;
+	}
+
+	/**
+	 * Take this POSM back from a holder that did not release it. Under the owner's lock;
+	 * the caller has unlinked it from its operation.
+	 * @return the block to give to the allocator, or {@code null}
+	 */
+	@Nullable Block reclaim() {
+		Tally owner = this.owner;
+		if (owner == null || (int) STATE.get(this) != HELD) {
+			return null;
+		}
+		owner.returned(this.capacity, true);
+		return end(RETIRED);
+	}
+
+	/**
+	 * Take back an adopted POSM, one that an operation holds without a link, if it is
+	 * still the lease of the given serial.
+	 * @return whether it was reclaimed
+	 */
+	boolean reclaimIfLeased(long serial) {
+		Tally owner = this.owner;
+		if (owner == null) {
+			return false;
+		}
+		Block toAllocator;
+		boolean retire;
+		owner.lock();
+		try {
+			if (this.owner != owner || this.serial != serial || (int) STATE.get(this) != HELD) {
+				return false;
+			}
+			retire = owner.returned(this.capacity, true);
+			toAllocator = end(RETIRED);
+		}
+		finally {
+			owner.unlock();
+		}
+		finish(toAllocator, retire ? owner : null);
+		return true;
+	}
+
+	private @Nullable Block end(int endState) {
+		LeakProbe probe = this.probe;
+		if (probe != null) {
+			probe.ended();
+		}
+		this.operation = null;
+		this.owner = null;
+		Shelf shelf = this.shelf;
+		this.shelf = null;
+		STATE.setRelease(this, endState);
+		return (shelf != null) ? shelf.keep(this.block) : this.block;
+	}
+
+	private void finish(@Nullable Block toAllocator, @Nullable Tally retired) {
+		if (toAllocator != null) {
+			this.allocator.store.give(toAllocator);
+		}
+		if (retired != null) {
+			retired.retire();
 		}
 	}
 
 	/**
-	 * Take this POSM back from a holder that did not release it.
-	 * @return whether it was still held
+	 * Hand this free block to a new holder. Under the new owner's lock, with the block
+	 * exclusively in hand.
 	 */
-	boolean reclaim() {
-		if (STATE.compareAndSet(this, HELD, RETIRED)) {
-			returned(true);
-			return true;
+	void lease(int size, Tally owner, @Nullable Shelf shelf, @Nullable OperationState operation) {
+		this.size = size;
+		this.owner = owner;
+		this.shelf = shelf;
+		this.operation = operation;
+		this.serial++;
+		this.memory.clear().limit(size);
+		this.memory.order(ByteOrder.BIG_ENDIAN);
+		LeakProbe probe = this.probe;
+		if (probe != null) {
+			probe.leased(owner);
 		}
-		return false;
+		STATE.setRelease(this, HELD);
 	}
 
 	/**
 	 * Whether the given buffer is this POSM's own memory.
 	 */
 	boolean owns(ByteBuffer buffer) {
-		return buffer == this.block;
-	}
-
-	/**
-	 * Hand this free block to a new holder. Called by its allocator only, with the
-	 * block exclusively in hand.
-	 */
-	Posm lease(int size, @Nullable Operation operation) {
-		this.size = size;
-		this.operation = operation;
-		this.block.clear().limit(size);
-		LeakProbe probe = this.probe;
-		if (probe != null) {
-			probe.held = true;
-			if (this.home.leakDetection == LeakDetection.PARANOID) {
-				probe.takenAt = new Throwable("POSM taken here");
-			}
-		}
-		this.home.counters.leased(this);
-		STATE.setRelease(this, HELD);
-		return this;
-	}
-
-	private void returned(boolean reclaimed) {
-		LeakProbe probe = this.probe;
-		if (probe != null) {
-			probe.held = false;
-			probe.takenAt = null;
-		}
-		this.home.counters.returned(this, reclaimed);
-		// a holder that did not release its POSM may still hold the handle and release it
-		// late: that must not release the next holder's lease, so the block goes on under
-		// a new handle (reclaiming costs one small object; releasing costs none)
-		Posm reusable = reclaimed ? new Posm(this) : this;
-		Operation operation = this.operation;
-		if (operation != null) {
-			this.operation = null;
-			operation.returned(this, reusable, reclaimed);
-		}
-		else {
-			this.home.recycle(reusable);
-		}
+		return buffer == this.memory;
 	}
 
 	@Override
 	public String toString() {
 		return "POSM[" + this.size + " of " + this.capacity + " bytes, " + (isDirect() ? "direct" : "heap")
-				+ ", allocator '" + this.home.name() + "']";
+				+ ", allocator '" + this.allocator.name() + "']";
 	}
 
 }

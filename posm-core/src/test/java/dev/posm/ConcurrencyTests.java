@@ -56,7 +56,7 @@ class ConcurrencyTests {
 
 	@Test
 	void recyclingAllocatorKeepsBlocksApartAndCountsExactly() throws Exception {
-		RecyclingAllocator allocator = (RecyclingAllocator) Allocators.recycling("hammered-recycling")
+		PosmAllocator allocator = Allocators.recycling("hammered-recycling")
 			.maxBlockSize(MAX_BLOCK_SIZE)
 			.maxRetained(MAX_RETAINED)
 			.threadCacheBlocks(2)

@@ -1,4 +1,4 @@
-package dev.posm;
+package dev.posm.alloc;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -11,14 +11,19 @@ import org.jspecify.annotations.Nullable;
  *
  * @author posm
  */
-final class VirtualThreads {
+public final class VirtualThreads {
 
 	private static final @Nullable MethodHandle IS_VIRTUAL = findIsVirtual();
 
 	private VirtualThreads() {
 	}
 
-	static boolean isVirtual(Thread thread) {
+	/**
+	 * Return whether the given thread is a virtual thread.
+	 * @param thread the thread
+	 * @return {@code true} for a virtual thread, always {@code false} before Java 21
+	 */
+	public static boolean isVirtual(Thread thread) {
 		MethodHandle isVirtual = IS_VIRTUAL;
 		if (isVirtual == null) {
 			return false;

@@ -1,0 +1,230 @@
+package dev.posm;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The counters of one writer: an agent, or one stripe of an allocator's direct takes.
+ * Every take and release is counted here exactly once, under this tally's lock word,
+ * which its own thread nearly always finds free: nothing on that path is written by
+ * another thread. The stats of an allocator and of an agent name are sums over their
+ * tallies, made when someone asks.
+ *
+ * @author posm
+ */
+final class Tally {
+
+	private static final VarHandle LOCK;
+
+	private static final VarHandle BYTES_IN_USE;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			LOCK = lookup.findVarHandle(Tally.class, "lock", int.class);
+			BYTES_IN_USE = lookup.findVarHandle(Tally.class, "bytesInUse", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	// keep the hot words of tallies made one after another off one cache line
+	@SuppressWarnings("unused")
+	private long p1, p2, p3, p4, p5, p6, p7;
+
+	@SuppressWarnings("unused") // through LOCK
+	private volatile int lock;
+
+	/** The allocator whose stats include this tally, if posm's own. */
+	final @Nullable Ledger ledger;
+
+	/** The agent name whose stats include this tally, if an agent's. */
+	final @Nullable AgentGroup group;
+
+	long operations;
+
+	long activeOperations;
+
+	long failedOperations;
+
+	long allocations;
+
+	long fresh;
+
+	long releases;
+
+	long reclaimed;
+
+	long leaks;
+
+	/** Written under the lock, read without it (opaque) for the allocator's peak. */
+	@SuppressWarnings("unused") // through BYTES_IN_USE
+	private long bytesInUse;
+
+	long peakBytesInUse;
+
+	long cachedBytes;
+
+	/** An opened agent that was closed: its tally retires once nothing is held. */
+	boolean closed;
+
+	@SuppressWarnings("unused")
+	private long q1, q2, q3, q4, q5, q6, q7;
+
+	Tally(@Nullable Ledger ledger, @Nullable AgentGroup group) {
+		this.ledger = ledger;
+		this.group = group;
+	}
+
+	void lock() {
+		if (!LOCK.compareAndSet(this, 0, 1)) {
+			lockContended();
+		}
+	}
+
+	private void lockContended() {
+		int spins = 0;
+		while (!LOCK.compareAndSet(this, 0, 1)) {
+			if (++spins < 100) {
+				Thread.onSpinWait();
+			}
+			else {
+				Thread.yield();
+			}
+		}
+	}
+
+	void unlock() {
+		LOCK.setRelease(this, 0);
+	}
+
+	/**
+	 * Count a POSM taken. Under the lock.
+	 * @return whether this tally's peak rose, so that the allocator's may have too
+	 */
+	boolean leased(int capacity, boolean fresh) {
+		this.allocations++;
+		if (fresh) {
+			this.fresh++;
+		}
+		long bytes = (long) BYTES_IN_USE.get(this) + capacity;
+		BYTES_IN_USE.setOpaque(this, bytes);
+		if (bytes > this.peakBytesInUse) {
+			this.peakBytesInUse = bytes;
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Count a POSM given back by its holder ({@code reclaimed} false) or taken back by
+	 * posm. Under the lock.
+	 * @return whether this tally may retire now
+	 */
+	boolean returned(int capacity, boolean reclaimed) {
+		if (reclaimed) {
+			this.reclaimed++;
+		}
+		else {
+			this.releases++;
+		}
+		BYTES_IN_USE.setOpaque(this, (long) BYTES_IN_USE.get(this) - capacity);
+		return isIdleAndClosed();
+	}
+
+	/**
+	 * Count a POSM dropped without release and found by the garbage collector. Under the
+	 * lock.
+	 * @return whether this tally may retire now
+	 */
+	boolean leaked(int capacity) {
+		this.leaks++;
+		return returned(capacity, true);
+	}
+
+	void begun() {
+		this.operations++;
+		this.activeOperations++;
+	}
+
+	/**
+	 * Count an operation completed. Under the lock.
+	 * @return whether this tally may retire now
+	 */
+	boolean ended(boolean failed) {
+		this.activeOperations--;
+		if (failed) {
+			this.failedOperations++;
+		}
+		return isIdleAndClosed();
+	}
+
+	boolean isIdleAndClosed() {
+		return this.closed && this.activeOperations == 0 && (long) BYTES_IN_USE.get(this) == 0;
+	}
+
+	/**
+	 * Return the bytes held now, read without the lock.
+	 */
+	long bytesInUse() {
+		return (long) BYTES_IN_USE.getOpaque(this);
+	}
+
+	/**
+	 * Add this tally's counts to the given sum; the peak is the higher of the two.
+	 * Under this tally's lock, or with this tally no longer written.
+	 */
+	void addTo(Tally sum) {
+		sum.operations += this.operations;
+		sum.activeOperations += this.activeOperations;
+		sum.failedOperations += this.failedOperations;
+		sum.allocations += this.allocations;
+		sum.fresh += this.fresh;
+		sum.releases += this.releases;
+		sum.reclaimed += this.reclaimed;
+		sum.leaks += this.leaks;
+		BYTES_IN_USE.set(sum, (long) BYTES_IN_USE.get(sum) + (long) BYTES_IN_USE.get(this));
+		sum.cachedBytes += this.cachedBytes;
+		sum.peakBytesInUse = Math.max(sum.peakBytesInUse, this.peakBytesInUse);
+	}
+
+	/**
+	 * Add this tally's counts to the given sum under this tally's lock.
+	 */
+	void addLockedTo(Tally sum) {
+		lock();
+		try {
+			addTo(sum);
+		}
+		finally {
+			unlock();
+		}
+	}
+
+	/**
+	 * Take this tally out of the live sums: its counts join the totals of its allocator
+	 * and agent name. Called once, when nothing can be counted here any more.
+	 */
+	void retire() {
+		if (this.ledger != null) {
+			this.ledger.retire(this);
+		}
+		if (this.group != null) {
+			this.group.retire(this);
+		}
+	}
+
+	AllocatorStats allocatorStats(long peakBytesInUse, long retainedBytes) {
+		return new AllocatorStats(this.allocations, this.allocations - this.fresh, this.fresh, this.releases,
+				this.reclaimed, bytesInUse(), peakBytesInUse, retainedBytes);
+	}
+
+	AgentStats agentStats() {
+		return new AgentStats(this.operations, this.activeOperations, this.failedOperations, this.allocations,
+				this.allocations - this.fresh, this.reclaimed, bytesInUse(), this.peakBytesInUse);
+	}
+
+}
