@@ -114,15 +114,19 @@ public final class Agent implements AutoCloseable {
 	 * @throws IllegalStateException if this agent was closed
 	 */
 	public Operation begin() {
+		// small enough to be inlined, so that a handle that goes nowhere is never allocated
+		OperationState state = startOperation();
+		return new Operation(state, state.stamp());
+	}
+
+	private OperationState startOperation() {
 		Tally tally = this.tally;
-		OperationState state;
-		long stamp;
 		tally.lock();
 		try {
 			if (this.closed) {
 				throw new IllegalStateException("Agent '" + this.name + "' was closed: open a new one");
 			}
-			state = this.free;
+			OperationState state = this.free;
 			if (state != null) {
 				this.free = state.nextFree;
 				state.nextFree = null;
@@ -131,13 +135,13 @@ public final class Agent implements AutoCloseable {
 			else {
 				state = new OperationState(this);
 			}
-			stamp = state.begin();
+			state.begin();
 			tally.begun();
+			return state;
 		}
 		finally {
 			tally.unlock();
 		}
-		return new Operation(state, stamp);
 	}
 
 	/**
@@ -169,37 +173,53 @@ public final class Agent implements AutoCloseable {
 		if (blocks == null) {
 			return adopt(operation, stamp, size);
 		}
-		int sizeClass = this.shelf.isEmpty() ? -1 : blocks.store.sizeClass(size);
+		// the hot path, kept small so that callers inline it: a block from the shelf
+		Posm posm = null;
+		boolean peakRose = false;
 		Tally tally = this.tally;
-		Posm posm;
-		boolean peakRose;
+		tally.lock();
+		try {
+			Block block = canTake(operation, stamp) ? this.shelf.take(blocks.store, size) : null;
+			if (block != null) {
+				posm = Posm.of(block, blocks);
+				peakRose = lease(posm, size, operation, false);
+			}
+		}
+		finally {
+			tally.unlock();
+		}
+		if (posm == null) {
+			return allocateFromStore(blocks, operation, stamp, size);
+		}
+		if (peakRose) {
+			blocks.ledger.peakRaised();
+		}
+		return posm;
+	}
+
+	/**
+	 * Take a block from the allocator: nothing fit on the shelf.
+	 */
+	private Posm allocateFromStore(StoreAllocator blocks, @Nullable OperationState operation, long stamp, int size) {
+		Tally tally = this.tally;
 		tally.lock();
 		try {
 			checkTakes(operation, stamp);
-			Block block = (sizeClass >= 0) ? this.shelf.take(sizeClass) : null;
-			if (block == null) {
-				tally.unlock();
-				try {
-					// a miss: new memory is slow to get, so not under our lock
-					block = blocks.store.take(size);
-					posm = Posm.of(block, blocks);
-				}
-				finally {
-					tally.lock();
-				}
-				if (!canTake(operation, stamp)) {
-					blocks.store.give(block);
-					checkTakes(operation, stamp);
-				}
+		}
+		finally {
+			tally.unlock();
+		}
+		// new memory is slow to get, so not under our lock
+		Block block = blocks.store.take(size);
+		Posm posm = Posm.of(block, blocks);
+		boolean peakRose;
+		tally.lock();
+		try {
+			if (!canTake(operation, stamp)) {
+				blocks.store.give(block);
+				checkTakes(operation, stamp);
 			}
-			else {
-				posm = Posm.of(block, blocks);
-			}
-			posm.lease(size, tally, this.shelf, operation);
-			if (operation != null) {
-				operation.link(posm);
-			}
-			peakRose = tally.leased(posm.capacity, block.isFresh());
+			peakRose = lease(posm, size, operation, block.isFresh());
 		}
 		finally {
 			tally.unlock();
@@ -208,6 +228,18 @@ public final class Agent implements AutoCloseable {
 			blocks.ledger.peakRaised();
 		}
 		return posm;
+	}
+
+	/**
+	 * Lease a POSM to this agent, for the given operation if any. Under the lock.
+	 * @return whether the agent's peak rose
+	 */
+	private boolean lease(Posm posm, int size, @Nullable OperationState operation, boolean fresh) {
+		posm.lease(size, this.tally, this.shelf, operation);
+		if (operation != null) {
+			operation.link(posm);
+		}
+		return this.tally.leased(posm.capacity, fresh);
 	}
 
 	private boolean canTake(@Nullable OperationState operation, long stamp) {

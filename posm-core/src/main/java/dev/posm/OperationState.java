@@ -63,14 +63,19 @@ final class OperationState {
 
 	/**
 	 * Start the next operation on this free state. Under the lock.
-	 * @return the stamp of the new operation
 	 */
-	long begin() {
+	void begin() {
 		long next = ((long) STAMP.get(this) | CLOSED) + 1;
 		this.failed = false;
 		this.whenClosed = null;
 		STAMP.setRelease(this, next);
-		return next;
+	}
+
+	/**
+	 * Return the stamp of the current operation: read by the one that began it.
+	 */
+	long stamp() {
+		return (long) STAMP.getOpaque(this);
 	}
 
 	/**
@@ -177,37 +182,20 @@ final class OperationState {
 		Tally tally = this.tally;
 		Runnable action;
 		boolean retire;
-		List<Posm> adopted;
-		long[] adoptedSerials;
 		tally.lock();
 		try {
 			if (!isRunning(stamp)) {
 				return;
 			}
 			STAMP.setRelease(this, stamp | CLOSED);
-			Posm posm = this.held;
-			this.held = null;
-			while (posm != null) {
-				// read the link first: once reclaimed, the block may be leased again at once
-				Posm next = posm.nextInOperation;
-				posm.previousInOperation = null;
-				posm.nextInOperation = null;
-				Block block = posm.reclaim();
-				if (block != null) {
-					// under our lock: the allocator never takes an agent's lock, so this cannot deadlock
-					posm.allocator.store.give(block);
-				}
-				posm = next;
+			if (this.held != null) {
+				reclaimHeld();
 			}
-			adopted = this.adopted;
-			adoptedSerials = this.adoptedSerials;
-			this.adopted = null;
-			this.adoptedSerials = null;
+			if (this.adopted != null) {
+				settleAdopted();
+			}
 			action = this.whenClosed;
 			this.whenClosed = null;
-			if (adopted != null && adoptedSerials != null) {
-				settleAdopted(adopted, adoptedSerials);
-			}
 			retire = tally.ended(this.failed);
 			this.agent.free(this);
 		}
@@ -223,10 +211,38 @@ final class OperationState {
 	}
 
 	/**
-	 * Take back the adopted POSMs still held, and count for the agent what their holders
-	 * released: their allocator counted them, the agent did not see them go.
+	 * Take back every POSM still linked to this operation. Under the lock.
 	 */
-	private void settleAdopted(List<Posm> adopted, long[] serials) {
+	private void reclaimHeld() {
+		Posm posm = this.held;
+		this.held = null;
+		while (posm != null) {
+			// read the link first: once reclaimed, the block may be leased again at once
+			Posm next = posm.nextInOperation;
+			posm.previousInOperation = null;
+			posm.nextInOperation = null;
+			Block block = posm.reclaim();
+			if (block != null) {
+				// under our lock: the allocator never takes an agent's lock, so this cannot deadlock
+				posm.allocator.store.give(block);
+			}
+			posm = next;
+		}
+	}
+
+	/**
+	 * Take back the adopted POSMs still held, and count for the agent what their holders
+	 * released: their allocator counted them, the agent did not see them go. Under the
+	 * lock.
+	 */
+	private void settleAdopted() {
+		List<Posm> adopted = this.adopted;
+		long[] serials = this.adoptedSerials;
+		this.adopted = null;
+		this.adoptedSerials = null;
+		if (adopted == null || serials == null) {
+			return;
+		}
 		for (int i = 0; i < adopted.size(); i++) {
 			Posm posm = adopted.get(i);
 			boolean reclaimed = posm.reclaimIfLeased(serials[i]);

@@ -1,6 +1,7 @@
 package dev.posm;
 
 import dev.posm.alloc.Block;
+import dev.posm.alloc.BlockStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,14 +23,17 @@ final class Shelf {
 		this.tally = tally;
 	}
 
-	boolean isEmpty() {
-		return this.blocks.length == 0;
-	}
-
 	/**
-	 * Take a kept block of the given class, or {@code null}.
+	 * Take a kept block for a POSM of the given size, or {@code null}.
 	 */
-	@Nullable Block take(int sizeClass) {
+	@Nullable Block take(BlockStore store, int size) {
+		if (this.blocks.length == 0) {
+			return null;
+		}
+		int sizeClass = store.sizeClass(size);
+		if (sizeClass < 0) {
+			return null;
+		}
 		for (int i = 0; i < this.blocks.length; i++) {
 			Block block = this.blocks[i];
 			if (block != null && block.sizeClass() == sizeClass) {
