@@ -33,16 +33,18 @@ final class IdleCheck implements AutoCloseable {
 
 	private final ScheduledExecutorService timer;
 
-	private final AtomicLong closed = new AtomicLong();
+	private final AtomicLong closed;
 
 	/**
 	 * Start checking.
 	 * @param connections the connections to check
 	 * @param timeout how long a connection may be silent, more than zero
+	 * @param closed the count of connections closed for silence, to add to
 	 * @param threadName the name of the checking thread
 	 */
-	IdleCheck(OpenConnections connections, Duration timeout, String threadName) {
+	IdleCheck(OpenConnections connections, Duration timeout, AtomicLong closed, String threadName) {
 		this.connections = connections;
+		this.closed = closed;
 		this.timeoutNanos = timeout.toNanos();
 		this.timer = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, threadName);
@@ -62,23 +64,16 @@ final class IdleCheck implements AutoCloseable {
 		return Math.min(MAX_PERIOD_MILLIS, Math.max(MIN_PERIOD_MILLIS, timeout.toMillis() / 10));
 	}
 
-	/**
-	 * Return how many connections this check has closed.
-	 * @return the number of connections
-	 */
-	long closedCount() {
-		return this.closed.get();
-	}
-
 	private void check() {
 		try {
 			List<OpenConnections.Connection> idle = this.connections.idle(System.nanoTime(), this.timeoutNanos);
 			if (idle.isEmpty()) {
 				return;
 			}
+			// counted first: whoever sees a connection end may look at the count
+			this.closed.addAndGet(idle.size());
 			// outside the lock: an abort may finish a connection, which removes it
 			idle.forEach(OpenConnections.Connection::abort);
-			this.closed.addAndGet(idle.size());
 			if (logger.isDebugEnabled()) {
 				logger.debug("Closed " + idle.size() + " connections silent for "
 						+ Duration.ofNanos(this.timeoutNanos));

@@ -197,10 +197,10 @@ public class RelayProperties implements Validator {
 		catch (IllegalArgumentException ex) {
 			errors.rejectValue("upstream", "format", ex.getMessage());
 		}
-		checkBuffer(properties.getIdleBuffer(), "idleBuffer", errors);
+		boolean idleValid = checkBuffer(properties.getIdleBuffer(), "idleBuffer", errors);
 		checkBuffer(properties.getHandshakeBuffer(), "handshakeBuffer", errors);
-		checkBuffer(properties.getTransferBuffer(), "transferBuffer", errors);
-		if (properties.getIdleBuffer().compareTo(properties.getTransferBuffer()) > 0) {
+		boolean transferValid = checkBuffer(properties.getTransferBuffer(), "transferBuffer", errors);
+		if (idleValid && transferValid && properties.getIdleBuffer().compareTo(properties.getTransferBuffer()) > 0) {
 			errors.rejectValue("idleBuffer", "range",
 					"must not be larger than sample.relay.transfer-buffer (" + properties.getTransferBuffer() + ")");
 		}
@@ -218,10 +218,12 @@ public class RelayProperties implements Validator {
 		}
 	}
 
-	private static void checkBuffer(DataSize size, String field, Errors errors) {
+	private static boolean checkBuffer(DataSize size, String field, Errors errors) {
 		if (size.toBytes() < 1 || size.compareTo(MAX_BUFFER) > 0) {
 			errors.rejectValue(field, "range", "must be between 1B and " + MAX_BUFFER.toMegabytes() + "MB");
+			return false;
 		}
+		return true;
 	}
 
 }

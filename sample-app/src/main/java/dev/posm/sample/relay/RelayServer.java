@@ -8,6 +8,7 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -48,6 +49,9 @@ public class RelayServer implements SmartLifecycle {
 
 	// kept across restarts: the heap memory they allocated is read as one growing sum
 	private final IoThreads ioThreads = new IoThreads("relay-io-");
+
+	// kept across restarts too: a counter that never goes back
+	private final AtomicLong idleClosed = new AtomicLong();
 
 	private @Nullable Running running;
 
@@ -120,12 +124,11 @@ public class RelayServer implements SmartLifecycle {
 
 	/**
 	 * Return how many connections the relay has closed because they were silent for
-	 * {@code sample.relay.idle-timeout}, since it last started.
+	 * {@code sample.relay.idle-timeout}, since it was created.
 	 * @return the number of connections
 	 */
-	public synchronized long getIdleClosedCount() {
-		Running running = this.running;
-		return (running != null) ? running.idleClosedCount() : 0;
+	public long getIdleClosedCount() {
+		return this.idleClosed.get();
 	}
 
 	/**
@@ -227,7 +230,7 @@ public class RelayServer implements SmartLifecycle {
 			}
 			Duration idleTimeout = properties.getIdleTimeout();
 			this.idleCheck = idleTimeout.isZero() ? null
-					: new IdleCheck(this.connections, idleTimeout, "relay-idle-check");
+					: new IdleCheck(this.connections, idleTimeout, RelayServer.this.idleClosed, "relay-idle-check");
 			logger.info("Relay listening on " + address.getAddress().getHostAddress() + ":" + this.listener.port()
 					+ ", relaying to " + this.upstream + ((this.echo != null) ? " (built-in echo upstream)" : "")
 					+ " with " + readable(properties.getIdleBuffer()) + " idle, "
@@ -256,11 +259,6 @@ public class RelayServer implements SmartLifecycle {
 				Listener.closeQuietly(client);
 				agent.close();
 			}
-		}
-
-		long idleClosedCount() {
-			IdleCheck idleCheck = this.idleCheck;
-			return (idleCheck != null) ? idleCheck.closedCount() : 0;
 		}
 
 		void stop() {
