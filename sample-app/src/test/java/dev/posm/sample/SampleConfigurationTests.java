@@ -40,6 +40,23 @@ class SampleConfigurationTests {
 	}
 
 	@Test
+	void refusesAnIdleBufferLargerThanTheTransferBuffer() {
+		assertRefused("sample.relay.idle-buffer=32KB", "sample.relay", "idleBuffer",
+				"must not be larger than sample.relay.transfer-buffer");
+		assertRefused("sample.relay.idle-buffer=0", "sample.relay", "idleBuffer", "between 1B and 64MB");
+	}
+
+	@Test
+	void refusesANegativeIdleTimeout() {
+		assertRefused("sample.relay.idle-timeout=-1s", "sample.relay", "idleTimeout", "must be 0 (no timeout) or more");
+	}
+
+	@Test
+	void refusesABacklogOfNothing() {
+		assertRefused("sample.relay.backlog=0", "sample.relay", "backlog", "must be at least 1");
+	}
+
+	@Test
 	void refusesAChecksumRootThatIsNoDirectory() {
 		assertRefused("sample.checksum.root=no/such/directory", "sample.checksum", "root",
 				"must be an existing directory");

@@ -37,10 +37,11 @@ final class EchoServer implements AutoCloseable {
 
 	private final Listener listener;
 
-	private EchoServer(AsynchronousChannelGroup group, Agents agents, int chunkSize) throws IOException {
+	private EchoServer(AsynchronousChannelGroup group, Agents agents, int chunkSize, int backlog)
+			throws IOException {
 		this.agents = agents;
 		this.chunkSize = chunkSize;
-		this.listener = Listener.listen(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+		this.listener = Listener.listen(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backlog,
 				this::accepted);
 	}
 
@@ -49,11 +50,13 @@ final class EchoServer implements AutoCloseable {
 	 * @param group the group whose threads complete its I/O
 	 * @param agents the agents to open one per connection from
 	 * @param chunkSize the size of the POSM of each chunk echoed
+	 * @param backlog the connections the system may queue until they are accepted
 	 * @return the running server
 	 * @throws IOException if no port can be bound
 	 */
-	static EchoServer start(AsynchronousChannelGroup group, Agents agents, int chunkSize) throws IOException {
-		return new EchoServer(group, agents, chunkSize);
+	static EchoServer start(AsynchronousChannelGroup group, Agents agents, int chunkSize, int backlog)
+			throws IOException {
+		return new EchoServer(group, agents, chunkSize, backlog);
 	}
 
 	/**

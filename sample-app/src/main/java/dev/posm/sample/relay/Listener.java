@@ -46,16 +46,18 @@ final class Listener implements CompletionHandler<AsynchronousSocketChannel, @Nu
 	 * Listen on the given address and start accepting.
 	 * @param group the group whose threads complete the accepts
 	 * @param address the address to listen on, port 0 for a free port
+	 * @param backlog the connections the system may queue until they are accepted (it
+	 * caps the number at its own limit)
 	 * @param connections what to do with each accepted connection
 	 * @return the listener
 	 * @throws IOException if the address cannot be bound
 	 */
-	static Listener listen(AsynchronousChannelGroup group, InetSocketAddress address,
+	static Listener listen(AsynchronousChannelGroup group, InetSocketAddress address, int backlog,
 			Consumer<AsynchronousSocketChannel> connections) throws IOException {
 		AsynchronousServerSocketChannel server = AsynchronousServerSocketChannel.open(group);
 		try {
 			server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-			server.bind(address);
+			server.bind(address, backlog);
 			Listener listener = new Listener(server, connections);
 			listener.acceptNext();
 			return listener;

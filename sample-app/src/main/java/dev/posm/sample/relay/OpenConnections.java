@@ -50,6 +50,22 @@ final class OpenConnections {
 	}
 
 	/**
+	 * Return the connections that have moved nothing for the given time.
+	 * @param now the time now, from {@link System#nanoTime()}
+	 * @param timeoutNanos how long a connection must have been silent
+	 * @return the silent connections, to be aborted by the caller
+	 */
+	synchronized List<Connection> idle(long now, long timeoutNanos) {
+		List<Connection> idle = new ArrayList<>();
+		for (Connection connection : this.connections) {
+			if (connection.isIdle(now, timeoutNanos)) {
+				idle.add(connection);
+			}
+		}
+		return idle;
+	}
+
+	/**
 	 * Refuse new connections, abort every open one, and wait until all have finished.
 	 * @param timeout the longest time to wait
 	 * @return whether every connection finished in time
@@ -86,6 +102,17 @@ final class OpenConnections {
 		 * returned, then it removes itself.
 		 */
 		void abort();
+
+		/**
+		 * Tell whether the connection has moved no byte, either way, for the given time.
+		 * Called by one thread at a time (with the connections locked), every so often.
+		 * @param now the time now, from {@link System#nanoTime()}
+		 * @param timeoutNanos how long the connection must have been silent
+		 * @return {@code true} if it has been silent that long; by default never
+		 */
+		default boolean isIdle(long now, long timeoutNanos) {
+			return false;
+		}
 
 	}
 

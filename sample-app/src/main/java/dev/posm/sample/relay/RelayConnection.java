@@ -2,7 +2,11 @@ package dev.posm.sample.relay;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -11,9 +15,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.posm.Agent;
 import dev.posm.nio.PosmSocketChannel;
@@ -25,16 +31,25 @@ import dev.posm.nio.PosmSocketChannel;
  * once the previous one has been written out: a slow reader holds its writer back, and
  * never more than one POSM is in flight per direction.
  * <p>
- * The client's first request is read into a POSM of the handshake size; only once it
- * has been written upstream (and its POSM released) does the relay start reading
- * replies, both directions then with transfer-size POSMs. The most the agent holds at
- * once is therefore the handshake block, not the sum of all three. This suits protocols
- * where the client speaks first, such as Redis and HTTP.
+ * A pending NIO.2 read needs its buffer for as long as it waits, so how large a read's
+ * POSM is follows what the last read of that direction saw: after a read that did not
+ * fill its POSM (the peer has said what it had to say), the next read waits with a
+ * small idle POSM; after one that filled it (more is coming), the next takes the
+ * handshake size (the client's first such read) or the transfer size. A silent
+ * connection therefore holds an idle POSM per direction, whatever it moved before.
  * <p>
- * The end of a stream on one side is passed on as a half-close of the other side; the
- * connection finishes when both directions have ended, or at once when either side
- * fails (a reset, a refused or vanished upstream): both sockets are closed, the calls in
- * flight fail and release their POSMs, and the agent is closed last.
+ * The upstream is connected when the client's first bytes have come, not when the
+ * client connects: a connection that never speaks holds one socket and one idle POSM,
+ * and nothing towards the upstream. This suits protocols where the client speaks first,
+ * such as Redis and HTTP.
+ * <p>
+ * The end of the client's stream is passed on as a half-close of the upstream, which
+ * answers what it was asked and then ends its own. The end of the upstream's stream
+ * ends the connection: its last bytes have been written to the client, which is
+ * half-closed and then closed. A failure on either side (a reset, a refused or vanished
+ * upstream) or an {@link #abort() abort} (stop, idle timeout) closes both sockets at
+ * once. Either way the calls in flight fail and release their POSMs, and the agent is
+ * closed last.
  *
  * @author posm
  */
@@ -46,87 +61,122 @@ final class RelayConnection implements OpenConnections.Connection {
 
 	private final PosmSocketChannel client;
 
-	private final PosmSocketChannel upstream;
-
-	private final int handshakeSize;
-
-	private final int transferSize;
+	private final Settings settings;
 
 	private final Consumer<RelayConnection> finished;
 
-	// directions still relaying: the client's starts with the handshake, the upstream's after it
-	private final AtomicInteger directions = new AtomicInteger(1);
+	private volatile @Nullable PosmSocketChannel upstream;
+
+	// chains of calls still running: the first request's, then one per direction
+	private final AtomicInteger chains = new AtomicInteger(1);
 
 	private final AtomicBoolean done = new AtomicBoolean();
 
 	private volatile boolean aborted;
 
-	RelayConnection(Agent agent, PosmSocketChannel client, PosmSocketChannel upstream, int handshakeSize,
-			int transferSize, Consumer<RelayConnection> finished) {
+	// chunks moved each way, each written by its own direction only: the idle check reads them
+	private volatile int requestChunks;
+
+	private volatile int replyChunks;
+
+	// the idle check's own, read and written with the connections locked
+	private int chunksSeen;
+
+	private long quietSince = System.nanoTime();
+
+	RelayConnection(Agent agent, PosmSocketChannel client, Settings settings, Consumer<RelayConnection> finished) {
 		this.agent = agent;
 		this.client = client;
-		this.upstream = upstream;
-		this.handshakeSize = handshakeSize;
-		this.transferSize = transferSize;
+		this.settings = settings;
 		this.finished = finished;
 	}
 
 	/**
-	 * Connect to the upstream, then relay.
-	 * @param upstreamAddress where to connect
-	 * @param connectTimeout the time allowed to connect
+	 * Wait for the client's first bytes, then connect to the upstream and relay.
 	 */
-	void start(InetSocketAddress upstreamAddress, Duration connectTimeout) {
-		CompletableFuture<Void> connected;
-		try {
-			connected = this.upstream.connect(upstreamAddress)
-				.orTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (RuntimeException ex) {
-			// an unresolved host name is thrown, not reported
-			upstreamFailed(upstreamAddress, ex);
-			return;
-		}
-		connected.whenComplete((ignored, failure) -> {
-			if (failure != null) {
-				upstreamFailed(upstreamAddress, unwrap(failure));
-			}
-			else {
-				handshake();
-			}
-		});
-	}
-
-	private void handshake() {
-		forward(this.client, this.upstream, this.handshakeSize).whenComplete((count, failure) -> {
-			if (failure != null) {
-				failed(failure);
-				return;
-			}
-			// now, and not before: the handshake block is back, replies may take theirs
-			this.directions.incrementAndGet();
-			if (count < 0) {
-				endOfStream(this.upstream);
-			}
-			else {
-				relay(this.client, this.upstream);
-			}
-			relay(this.upstream, this.client);
-		});
-	}
-
-	private void relay(PosmSocketChannel source, PosmSocketChannel target) {
-		forward(source, target, this.transferSize).whenComplete((count, failure) -> {
+	void start() {
+		// heap memory for the time of the connect only: the read itself goes through a POSM
+		ByteBuffer first = ByteBuffer.allocate(this.settings.idleSize());
+		read(this.client, first).whenComplete((count, failure) -> {
 			if (failure != null) {
 				failed(failure);
 			}
 			else if (count < 0) {
-				endOfStream(target);
+				// gone before a word: nothing to pass on
+				chainEnded();
 			}
 			else {
-				relay(source, target);
+				this.requestChunks++;
+				connect(first.flip(), count == first.capacity());
 			}
 		});
+	}
+
+	private void connect(ByteBuffer first, boolean more) {
+		InetSocketAddress address;
+		PosmSocketChannel upstream;
+		CompletableFuture<Void> connected;
+		try {
+			address = this.settings.upstream().get();
+			upstream = openUpstream();
+			connected = upstream.connect(address)
+				.orTimeout(this.settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (IOException | RuntimeException ex) {
+			// an unresolved host name is thrown, not reported
+			upstreamFailed(ex);
+			return;
+		}
+		connected.whenComplete((ignored, failure) -> {
+			if (failure != null) {
+				upstreamFailed(unwrap(failure));
+			}
+			else {
+				writeFirst(upstream, first, more);
+			}
+		});
+	}
+
+	private void writeFirst(PosmSocketChannel upstream, ByteBuffer first, boolean more) {
+		CompletableFuture<Integer> written;
+		try {
+			written = upstream.writeFully(first);
+		}
+		catch (RuntimeException ex) {
+			written = CompletableFuture.failedFuture(ex);
+		}
+		written.whenComplete((count, failure) -> {
+			if (failure != null) {
+				failed(failure);
+				return;
+			}
+			this.chains.incrementAndGet();
+			Direction requests = new Direction(this.client, upstream, true);
+			requests.relay(more ? requests.fullSize() : this.settings.idleSize());
+			new Direction(upstream, this.client, false).relay(this.settings.idleSize());
+		});
+	}
+
+	private PosmSocketChannel openUpstream() throws IOException {
+		AsynchronousSocketChannel channel = AsynchronousSocketChannel.open(this.settings.group());
+		PosmSocketChannel upstream = new PosmSocketChannel(channel, this.agent);
+		this.upstream = upstream;
+		if (this.aborted) {
+			// aborted while we opened: the abort may not have seen this channel
+			Listener.closeQuietly(upstream);
+		}
+		channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+		return upstream;
+	}
+
+	private static CompletableFuture<Integer> read(PosmSocketChannel source, ByteBuffer into) {
+		try {
+			return source.read(into);
+		}
+		catch (RuntimeException ex) {
+			// thrown only when the channel refuses the read outright
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	private static CompletableFuture<Integer> forward(PosmSocketChannel source, PosmSocketChannel target,
@@ -140,15 +190,27 @@ final class RelayConnection implements OpenConnections.Connection {
 		}
 	}
 
-	private void endOfStream(PosmSocketChannel target) {
+	private void clientEnded(PosmSocketChannel upstream) {
 		try {
-			target.shutdownOutput();
+			upstream.shutdownOutput();
 		}
 		catch (IOException ex) {
-			// the other side is gone already: its own direction fails and ends the connection
+			// the upstream is gone already: its own direction fails and ends the connection
 			logger.debug("Could not pass on a half-close", ex);
 		}
-		directionEnded();
+		chainEnded();
+	}
+
+	private void upstreamEnded() {
+		try {
+			this.client.shutdownOutput();
+		}
+		catch (IOException ex) {
+			logger.debug("Could not pass on the upstream's end", ex);
+		}
+		// the client's direction may be waiting for a request that can go nowhere
+		closeChannels();
+		chainEnded();
 	}
 
 	private void failed(Throwable failure) {
@@ -157,21 +219,21 @@ final class RelayConnection implements OpenConnections.Connection {
 			logger.debug("Relay connection ended by " + cause);
 		}
 		closeChannels();
-		directionEnded();
+		chainEnded();
 	}
 
-	private void upstreamFailed(InetSocketAddress address, Throwable failure) {
-		if (this.aborted) {
-			directionEnded();
-			return;
+	private void upstreamFailed(Throwable failure) {
+		if (!this.aborted) {
+			String reason = (failure instanceof TimeoutException) ? "no answer in time" : String.valueOf(failure);
+			logger.warn("Relay cannot reach upstream " + this.settings.upstreamName() + ": " + reason
+					+ "; closing the client connection");
 		}
-		String reason = (failure instanceof TimeoutException) ? "no answer in time" : String.valueOf(failure);
-		logger.warn("Relay cannot reach upstream " + address + ": " + reason + "; closing the client connection");
-		directionEnded();
+		closeChannels();
+		chainEnded();
 	}
 
-	private void directionEnded() {
-		if (this.directions.decrementAndGet() == 0) {
+	private void chainEnded() {
+		if (this.chains.decrementAndGet() == 0) {
 			finish();
 		}
 	}
@@ -191,13 +253,109 @@ final class RelayConnection implements OpenConnections.Connection {
 		closeChannels();
 	}
 
+	@Override
+	public boolean isIdle(long now, long timeoutNanos) {
+		int chunks = this.requestChunks + this.replyChunks;
+		if (chunks != this.chunksSeen) {
+			this.chunksSeen = chunks;
+			this.quietSince = now;
+			return false;
+		}
+		return now - this.quietSince >= timeoutNanos;
+	}
+
 	private void closeChannels() {
 		Listener.closeQuietly(this.client);
-		Listener.closeQuietly(this.upstream);
+		PosmSocketChannel upstream = this.upstream;
+		if (upstream != null) {
+			Listener.closeQuietly(upstream);
+		}
 	}
 
 	private static Throwable unwrap(Throwable failure) {
 		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	/**
+	 * One direction of the connection: chunk after chunk from one side to the other, on
+	 * one chain of calls, so its fields need no lock.
+	 */
+	private final class Direction {
+
+		private final PosmSocketChannel source;
+
+		private final PosmSocketChannel target;
+
+		private final boolean requests;
+
+		private boolean handshakeTaken;
+
+		Direction(PosmSocketChannel source, PosmSocketChannel target, boolean requests) {
+			this.source = source;
+			this.target = target;
+			this.requests = requests;
+			// only the client's direction starts with a handshake
+			this.handshakeTaken = !requests;
+		}
+
+		void relay(int size) {
+			forward(this.source, this.target, size).whenComplete((count, failure) -> {
+				if (failure != null) {
+					failed(failure);
+				}
+				else if (count < 0) {
+					if (this.requests) {
+						clientEnded(this.target);
+					}
+					else {
+						upstreamEnded();
+					}
+				}
+				else {
+					moved();
+					relay((count == size) ? fullSize() : RelayConnection.this.settings.idleSize());
+				}
+			});
+		}
+
+		/**
+		 * Return the size of a read after a full one: the handshake size the first time
+		 * on the client's side, the transfer size after that.
+		 */
+		int fullSize() {
+			Settings settings = RelayConnection.this.settings;
+			if (this.handshakeTaken) {
+				return settings.transferSize();
+			}
+			this.handshakeTaken = true;
+			return settings.handshakeSize();
+		}
+
+		private void moved() {
+			if (this.requests) {
+				RelayConnection.this.requestChunks++;
+			}
+			else {
+				RelayConnection.this.replyChunks++;
+			}
+		}
+
+	}
+
+	/**
+	 * What every connection of a relay shares.
+	 *
+	 * @param group the group to open upstream channels in
+	 * @param upstream where to connect, resolved at each connect
+	 * @param upstreamName the upstream as configured, for messages
+	 * @param connectTimeout the time allowed to connect
+	 * @param idleSize the POSM of a read while its side is silent
+	 * @param handshakeSize the POSM of the client's first read after a full one
+	 * @param transferSize the POSM of every later read after a full one
+	 */
+	record Settings(AsynchronousChannelGroup group, Supplier<InetSocketAddress> upstream, String upstreamName,
+			Duration connectTimeout, int idleSize, int handshakeSize, int transferSize) {
+
 	}
 
 }

@@ -44,14 +44,34 @@ public class RelayProperties implements Validator {
 	private @Nullable String upstream;
 
 	/**
-	 * Size of the POSM that carries the first request of a connection.
+	 * Size of the POSM a read waits with while its side is silent: the first read of a
+	 * connection, and every read after one that did not fill its POSM.
+	 */
+	private DataSize idleBuffer = DataSize.ofKilobytes(1);
+
+	/**
+	 * Size of the POSM of the client's first read that follows a full one: the rest of a
+	 * first request larger than the idle buffer.
 	 */
 	private DataSize handshakeBuffer = DataSize.ofKilobytes(64);
 
 	/**
-	 * Size of the POSMs that carry every later chunk, one per direction at a time.
+	 * Size of the POSMs of every later read that follows a full one, one per direction at
+	 * a time.
 	 */
 	private DataSize transferBuffer = DataSize.ofKilobytes(16);
+
+	/**
+	 * Time a connection may move no byte either way before the relay closes it; 0 keeps
+	 * silent connections open for good.
+	 */
+	private Duration idleTimeout = Duration.ofMinutes(5);
+
+	/**
+	 * Connections the system may queue for the relay to accept, capped by the system's
+	 * own limit (net.core.somaxconn on Linux).
+	 */
+	private int backlog = 4096;
 
 	/**
 	 * Time allowed to connect to the upstream.
@@ -95,6 +115,14 @@ public class RelayProperties implements Validator {
 		this.upstream = upstream;
 	}
 
+	public DataSize getIdleBuffer() {
+		return this.idleBuffer;
+	}
+
+	public void setIdleBuffer(DataSize idleBuffer) {
+		this.idleBuffer = idleBuffer;
+	}
+
 	public DataSize getHandshakeBuffer() {
 		return this.handshakeBuffer;
 	}
@@ -109,6 +137,22 @@ public class RelayProperties implements Validator {
 
 	public void setTransferBuffer(DataSize transferBuffer) {
 		this.transferBuffer = transferBuffer;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public int getBacklog() {
+		return this.backlog;
+	}
+
+	public void setBacklog(int backlog) {
+		this.backlog = backlog;
 	}
 
 	public Duration getConnectTimeout() {
@@ -153,8 +197,19 @@ public class RelayProperties implements Validator {
 		catch (IllegalArgumentException ex) {
 			errors.rejectValue("upstream", "format", ex.getMessage());
 		}
+		boolean idleValid = checkBuffer(properties.getIdleBuffer(), "idleBuffer", errors);
 		checkBuffer(properties.getHandshakeBuffer(), "handshakeBuffer", errors);
-		checkBuffer(properties.getTransferBuffer(), "transferBuffer", errors);
+		boolean transferValid = checkBuffer(properties.getTransferBuffer(), "transferBuffer", errors);
+		if (idleValid && transferValid && properties.getIdleBuffer().compareTo(properties.getTransferBuffer()) > 0) {
+			errors.rejectValue("idleBuffer", "range",
+					"must not be larger than sample.relay.transfer-buffer (" + properties.getTransferBuffer() + ")");
+		}
+		if (properties.getIdleTimeout().isNegative()) {
+			errors.rejectValue("idleTimeout", "range", "must be 0 (no timeout) or more");
+		}
+		if (properties.getBacklog() < 1) {
+			errors.rejectValue("backlog", "range", "must be at least 1");
+		}
 		if (properties.getConnectTimeout().isNegative() || properties.getConnectTimeout().isZero()) {
 			errors.rejectValue("connectTimeout", "range", "must be more than zero");
 		}
@@ -163,10 +218,12 @@ public class RelayProperties implements Validator {
 		}
 	}
 
-	private static void checkBuffer(DataSize size, String field, Errors errors) {
+	private static boolean checkBuffer(DataSize size, String field, Errors errors) {
 		if (size.toBytes() < 1 || size.compareTo(MAX_BUFFER) > 0) {
 			errors.rejectValue(field, "range", "must be between 1B and " + MAX_BUFFER.toMegabytes() + "MB");
+			return false;
 		}
+		return true;
 	}
 
 }

@@ -8,6 +8,7 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,7 +25,9 @@ import dev.posm.nio.PosmSocketChannel;
  * The TCP relay: listens on {@code sample.relay.port} and relays every connection, both
  * ways, to {@code sample.relay.upstream}, or to a built-in echo server when no upstream
  * is configured. Each connection is an agent named {@value #AGENT}, opened when the
- * connection is accepted and closed when it ends (see {@link RelayConnection}).
+ * connection is accepted and closed when it ends (see {@link RelayConnection}). A
+ * connection that moves no byte either way for {@code sample.relay.idle-timeout} is
+ * closed, and its memory returned.
  * <p>
  * Binds when the application context starts; on stop, stops listening, ends every
  * connection and waits until each has returned its memory.
@@ -46,6 +49,9 @@ public class RelayServer implements SmartLifecycle {
 
 	// kept across restarts: the heap memory they allocated is read as one growing sum
 	private final IoThreads ioThreads = new IoThreads("relay-io-");
+
+	// kept across restarts too: a counter that never goes back
+	private final AtomicLong idleClosed = new AtomicLong();
 
 	private @Nullable Running running;
 
@@ -117,6 +123,15 @@ public class RelayServer implements SmartLifecycle {
 	}
 
 	/**
+	 * Return how many connections the relay has closed because they were silent for
+	 * {@code sample.relay.idle-timeout}, since it was created.
+	 * @return the number of connections
+	 */
+	public long getIdleClosedCount() {
+		return this.idleClosed.get();
+	}
+
+	/**
 	 * Return the bytes of heap memory the relay's I/O threads have allocated since the
 	 * relay was created: its own allocation, the JDK's socket internals and posm's
 	 * included (and the built-in echo server's, which shares the threads).
@@ -176,22 +191,19 @@ public class RelayServer implements SmartLifecycle {
 
 		private final Listener listener;
 
-		private final int handshakeSize;
+		private final @Nullable IdleCheck idleCheck;
 
-		private final int transferSize;
-
-		private final Duration connectTimeout;
+		private final RelayConnection.Settings settings;
 
 		Running(AsynchronousChannelGroup group) {
 			RelayProperties properties = RelayServer.this.properties;
 			this.group = group;
-			this.handshakeSize = (int) properties.getHandshakeBuffer().toBytes();
-			this.transferSize = (int) properties.getTransferBuffer().toBytes();
-			this.connectTimeout = properties.getConnectTimeout();
+			int transferSize = (int) properties.getTransferBuffer().toBytes();
 			HostAndPort configured = properties.upstreamAddress();
 			if (configured == null) {
 				try {
-					this.echo = EchoServer.start(group, RelayServer.this.agents, this.transferSize);
+					this.echo = EchoServer.start(group, RelayServer.this.agents, transferSize,
+							properties.getBacklog());
 				}
 				catch (IOException ex) {
 					throw new IllegalStateException("Cannot start the built-in echo upstream: " + ex, ex);
@@ -202,9 +214,13 @@ public class RelayServer implements SmartLifecycle {
 				this.echo = null;
 				this.upstream = configured;
 			}
+			HostAndPort upstream = this.upstream;
+			this.settings = new RelayConnection.Settings(group, upstream::resolve, upstream.toString(),
+					properties.getConnectTimeout(), (int) properties.getIdleBuffer().toBytes(),
+					(int) properties.getHandshakeBuffer().toBytes(), transferSize);
 			InetSocketAddress address = new InetSocketAddress(properties.getAddress(), properties.getPort());
 			try {
-				this.listener = Listener.listen(group, address, this::accepted);
+				this.listener = Listener.listen(group, address, properties.getBacklog(), this::accepted);
 			}
 			catch (IOException ex) {
 				closeEcho();
@@ -212,41 +228,44 @@ public class RelayServer implements SmartLifecycle {
 						+ " port " + properties.getPort() + " (sample.relay.address, sample.relay.port): " + ex
 						+ ". Pick another port, 0 for a free one.", ex);
 			}
+			Duration idleTimeout = properties.getIdleTimeout();
+			this.idleCheck = idleTimeout.isZero() ? null
+					: new IdleCheck(this.connections, idleTimeout, RelayServer.this.idleClosed, "relay-idle-check");
 			logger.info("Relay listening on " + address.getAddress().getHostAddress() + ":" + this.listener.port()
 					+ ", relaying to " + this.upstream + ((this.echo != null) ? " (built-in echo upstream)" : "")
-					+ " with a " + readable(properties.getHandshakeBuffer()) + " handshake POSM and "
-					+ readable(properties.getTransferBuffer()) + " transfer POSMs");
+					+ " with " + readable(properties.getIdleBuffer()) + " idle, "
+					+ readable(properties.getHandshakeBuffer()) + " handshake and "
+					+ readable(properties.getTransferBuffer()) + " transfer POSMs, idle timeout "
+					+ (idleTimeout.isZero() ? "none" : idleTimeout.toString()));
 		}
 
 		private void accepted(AsynchronousSocketChannel client) {
 			Agent agent = RelayServer.this.agents.open(AGENT);
-			AsynchronousSocketChannel upstream;
 			try {
 				client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-				upstream = AsynchronousSocketChannel.open(this.group);
-				upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
 			}
 			catch (IOException | RuntimeException ex) {
-				logger.warn("Cannot open a connection to the upstream: " + ex);
+				logger.warn("Cannot set up an accepted connection: " + ex);
 				Listener.closeQuietly(client);
 				agent.close();
 				return;
 			}
 			RelayConnection connection = new RelayConnection(agent, new PosmSocketChannel(client, agent),
-					new PosmSocketChannel(upstream, agent), this.handshakeSize, this.transferSize,
-					this.connections::remove);
+					this.settings, this.connections::remove);
 			if (this.connections.add(connection)) {
-				connection.start(this.upstream.resolve(), this.connectTimeout);
+				connection.start();
 			}
 			else {
 				Listener.closeQuietly(client);
-				Listener.closeQuietly(upstream);
 				agent.close();
 			}
 		}
 
 		void stop() {
 			this.listener.close();
+			if (this.idleCheck != null) {
+				this.idleCheck.close();
+			}
 			try {
 				if (!this.connections.abortAll(STOP_TIMEOUT)) {
 					logger.warn("Relay connections still open after " + STOP_TIMEOUT.toSeconds() + " s: "

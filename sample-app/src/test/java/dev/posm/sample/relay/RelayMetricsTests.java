@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,27 @@ class RelayMetricsTests {
 			assertThat(after - before).isGreaterThanOrEqualTo(3.0 * data.length);
 			relay.stop();
 			assertThat(allocated.count()).isGreaterThanOrEqualTo(after);
+		}
+		finally {
+			relay.stop();
+		}
+	}
+
+	@Test
+	void countsTheConnectionsClosedForSilence() throws Exception {
+		RelayProperties properties = properties();
+		properties.setIdleTimeout(Duration.ofMillis(200));
+		RelayServer relay = new RelayServer(properties, this.agents);
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		new RelayMetrics(relay).bindTo(registry);
+		FunctionCounter closed = registry.get(RelayMetrics.IDLE_CLOSED).functionCounter();
+		relay.start();
+		try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), relay.getPort())) {
+			silent.setSoTimeout(20_000);
+			assertThat(closed.count()).isZero();
+			// the relay ends the silent connection: the end of our stream
+			assertThat(silent.getInputStream().read()).isEqualTo(-1);
+			assertThat(closed.count()).isEqualTo(1.0);
 		}
 		finally {
 			relay.stop();
