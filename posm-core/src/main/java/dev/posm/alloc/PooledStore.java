@@ -2,6 +2,8 @@ package dev.posm.alloc;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,13 +153,31 @@ public class PooledStore implements BlockStore {
 
 	@Override
 	public long retainedBytes() {
-		long bytes = 0;
-		for (Magazine magazine : this.magazines) {
-			magazine.lock();
-			bytes += magazine.retained();
-			magazine.unlock();
+		return retainedBytes(List.of());
+	}
+
+	/**
+	 * Return the bytes kept by the pool's magazines and the given others, all locked at
+	 * once: a block moving from one magazine to another is then counted once.
+	 */
+	final long retainedBytes(Collection<Magazine> others) {
+		List<Magazine> all = new ArrayList<>(others);
+		all.addAll(Arrays.asList(this.magazines));
+		int locked = 0;
+		try {
+			long bytes = 0;
+			for (Magazine magazine : all) {
+				magazine.lock();
+				locked++;
+				bytes += magazine.retained();
+			}
+			return bytes;
 		}
-		return bytes;
+		finally {
+			for (int i = 0; i < locked; i++) {
+				all.get(i).unlock();
+			}
+		}
 	}
 
 	@Override

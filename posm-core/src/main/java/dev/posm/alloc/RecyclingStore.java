@@ -112,13 +112,9 @@ public final class RecyclingStore extends PooledStore {
 
 	@Override
 	public long retainedBytes() {
-		long bytes = super.retainedBytes();
-		for (ThreadCache cache : this.allThreadCaches) {
-			cache.magazine.lock();
-			bytes += cache.magazine.retained();
-			cache.magazine.unlock();
-		}
-		return bytes;
+		List<Magazine> caches = new ArrayList<>();
+		this.allThreadCaches.forEach((cache) -> caches.add(cache.magazine));
+		return retainedBytes(caches);
 	}
 
 	@Override
