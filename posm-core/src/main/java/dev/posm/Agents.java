@@ -160,6 +160,17 @@ public final class Agents {
 	}
 
 	/**
+	 * Return the bytes of released blocks that the agents of the given name keep for
+	 * their next operations: the shared agent's and every opened one's.
+	 * @param name the agent's name
+	 * @return the cached bytes, 0 for a name never used
+	 */
+	public long cachedBytes(String name) {
+		Agent agent = this.shared.get(name);
+		return (agent != null) ? agent.group().cachedBytes() : 0;
+	}
+
+	/**
 	 * Return the allocator of agents that have none of their own.
 	 * @return the default allocator
 	 */

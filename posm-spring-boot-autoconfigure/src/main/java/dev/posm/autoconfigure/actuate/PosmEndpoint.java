@@ -62,7 +62,7 @@ public class PosmEndpoint {
 		knownAllocators().forEach((name, allocator) -> allocators.put(name, AllocatorDescriptor.of(allocator)));
 		Map<String, AgentDescriptor> agents = new TreeMap<>();
 		for (Agent agent : this.agents.all()) {
-			agents.put(agent.name(), AgentDescriptor.of(agent, this.agents.openCount(agent.name())));
+			agents.put(agent.name(), AgentDescriptor.of(agent, this.agents));
 		}
 		return new PosmDescriptor(allocators, agents);
 	}
@@ -124,7 +124,7 @@ public class PosmEndpoint {
 
 	private @Nullable AgentDescriptor agent(String name) {
 		return this.agents.find(name)
-			.map((agent) -> AgentDescriptor.of(agent, this.agents.openCount(name)))
+			.map((agent) -> AgentDescriptor.of(agent, this.agents))
 			.orElse(null);
 	}
 
@@ -198,18 +198,20 @@ public class PosmEndpoint {
 	 * @param reclaimed POSMs an operation did not release and posm took back
 	 * @param bytesInUse bytes held by the operations now
 	 * @param peakBytesInUse the highest {@code bytesInUse} seen
-	 * @param cachedBytes bytes the shared agent keeps for its next operations
+	 * @param cachedBytes bytes the agents of the name (shared and opened) keep for their next
+	 * operations
 	 * @param openAgents agents opened under this name and not yet closed
 	 */
 	public record AgentDescriptor(String allocator, long operations, long activeOperations, long failedOperations,
 			long allocations, long recycled, long reclaimed, long bytesInUse, long peakBytesInUse, long cachedBytes,
 			int openAgents) implements OperationResponseBody {
 
-		static AgentDescriptor of(Agent agent, int openAgents) {
+		static AgentDescriptor of(Agent agent, Agents agents) {
 			AgentStats stats = agent.stats();
 			return new AgentDescriptor(agent.allocator().name(), stats.operations(), stats.activeOperations(),
 					stats.failedOperations(), stats.allocations(), stats.recycled(), stats.reclaimed(),
-					stats.bytesInUse(), stats.peakBytesInUse(), agent.cachedBytes(), openAgents);
+					stats.bytesInUse(), stats.peakBytesInUse(), agents.cachedBytes(agent.name()),
+					agents.openCount(agent.name()));
 		}
 
 	}
