@@ -80,7 +80,7 @@ public final class Operation implements AutoCloseable {
 	 * @return {@code true} once closed
 	 */
 	public boolean isClosed() {
-		return !this.state.isRunning(this.stamp);
+		return this.state.isClosed(this.stamp);
 	}
 
 	/**

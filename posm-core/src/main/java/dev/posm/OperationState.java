@@ -37,9 +37,11 @@ final class OperationState {
 
 	final Tally tally;
 
-	/** The operation's number times two, plus {@link #CLOSED} once it completed. */
-	@SuppressWarnings("unused") // through STAMP
-	private volatile long stamp = CLOSED;
+	/**
+	 * The operation's number times two, plus {@link #CLOSED} once it completed. Written
+	 * under the lock; read without it only through {@link #isClosed(long)}.
+	 */
+	private long stamp = CLOSED;
 
 	private boolean failed;
 
@@ -65,24 +67,31 @@ final class OperationState {
 	 * Start the next operation on this free state. Under the lock.
 	 */
 	void begin() {
-		long next = ((long) STAMP.get(this) | CLOSED) + 1;
 		this.failed = false;
 		this.whenClosed = null;
-		STAMP.setRelease(this, next);
+		this.stamp = (this.stamp | CLOSED) + 1;
 	}
 
 	/**
 	 * Return the stamp of the current operation: read by the one that began it.
 	 */
 	long stamp() {
-		return (long) STAMP.getOpaque(this);
+		return this.stamp;
 	}
 
 	/**
 	 * Whether the operation of the given stamp is the current one and still running.
+	 * Under the lock.
 	 */
 	boolean isRunning(long stamp) {
-		return (long) STAMP.getAcquire(this) == stamp;
+		return this.stamp == stamp;
+	}
+
+	/**
+	 * Whether the operation of the given stamp has completed, read without the lock.
+	 */
+	boolean isClosed(long stamp) {
+		return (long) STAMP.getOpaque(this) != stamp;
 	}
 
 	void link(Posm posm) {
@@ -187,7 +196,7 @@ final class OperationState {
 			if (!isRunning(stamp)) {
 				return;
 			}
-			STAMP.setRelease(this, stamp | CLOSED);
+			this.stamp = stamp | CLOSED;
 			if (this.held != null) {
 				reclaimHeld();
 			}

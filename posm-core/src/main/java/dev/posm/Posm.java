@@ -1,7 +1,5 @@
 package dev.posm;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -26,17 +24,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Posm implements AutoCloseable {
 
-	private static final VarHandle STATE;
-
-	static {
-		try {
-			STATE = MethodHandles.lookup().findVarHandle(Posm.class, "state", int.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
-
 	private static final int FREE = 0;
 
 	private static final int HELD = 1;
@@ -55,9 +42,9 @@ public final class Posm implements AutoCloseable {
 
 	private final @Nullable LeakProbe probe;
 
-	// written under the owner's lock; read without it by buffer()
-	@SuppressWarnings("unused") // through STATE
-	private volatile int state;
+	// written under the owner's lock; read without it only by the holder (buffer()) and by
+	// misuse checks that look again under the lock
+	private int state;
 
 	// the lease, written under the owner's lock by the taker
 
@@ -96,7 +83,7 @@ public final class Posm implements AutoCloseable {
 		Object lease = block.lease();
 		Posm posm;
 		if (lease instanceof Posm previous) {
-			if ((int) STATE.getOpaque(previous) != RETIRED) {
+			if (previous.state != RETIRED) {
 				return previous;
 			}
 			posm = new Posm(block, allocator, previous.probe);
@@ -116,7 +103,7 @@ public final class Posm implements AutoCloseable {
 	 * @throws IllegalStateException if this POSM was released
 	 */
 	public ByteBuffer buffer() {
-		int state = (int) STATE.getAcquire(this);
+		int state = this.state;
 		if (state != HELD) {
 			throw new IllegalStateException("buffer() called on " + this + ", "
 					+ ((state == RETIRED) ? "which its operation reclaimed when it completed"
@@ -156,7 +143,7 @@ public final class Posm implements AutoCloseable {
 	 */
 	public void release() {
 		if (!giveBack()) {
-			throw new IllegalStateException(((int) STATE.getAcquire(this) == RETIRED)
+			throw new IllegalStateException((this.state == RETIRED)
 					? "release() called on " + this + " after its operation completed and reclaimed it: "
 							+ "release POSMs before completing the operation; this call changed nothing"
 					: "release() called twice on " + this + ": the POSM was released already, "
@@ -174,7 +161,7 @@ public final class Posm implements AutoCloseable {
 
 	private boolean giveBack() {
 		Tally owner = this.owner;
-		if (owner == null || (int) STATE.getAcquire(this) != HELD) {
+		if (owner == null || this.state != HELD) {
 			return false;
 		}
 		Block toAllocator;
@@ -182,7 +169,7 @@ public final class Posm implements AutoCloseable {
 		owner.lock();
 		try {
 			// a racing reclaim or a second release may have won
-			if (this.owner != owner || (int) STATE.get(this) != HELD) {
+			if (this.owner != owner || this.state != HELD) {
 				return false;
 			}
 			OperationState operation = this.operation;
@@ -207,7 +194,7 @@ public final class Posm implements AutoCloseable {
 	 */
 	@Nullable Block reclaim() {
 		Tally owner = this.owner;
-		if (owner == null || (int) STATE.get(this) != HELD) {
+		if (owner == null || this.state != HELD) {
 			return null;
 		}
 		owner.returned(this.capacity, true);
@@ -228,7 +215,7 @@ public final class Posm implements AutoCloseable {
 		boolean retire;
 		owner.lock();
 		try {
-			if (this.owner != owner || this.serial != serial || (int) STATE.get(this) != HELD) {
+			if (this.owner != owner || this.serial != serial || this.state != HELD) {
 				return false;
 			}
 			retire = owner.returned(this.capacity, true);
@@ -250,7 +237,7 @@ public final class Posm implements AutoCloseable {
 		this.owner = null;
 		Shelf shelf = this.shelf;
 		this.shelf = null;
-		STATE.setRelease(this, endState);
+		this.state = endState;
 		return (shelf != null) ? shelf.keep(this.block) : this.block;
 	}
 
@@ -279,7 +266,7 @@ public final class Posm implements AutoCloseable {
 		if (probe != null) {
 			probe.leased(owner);
 		}
-		STATE.setRelease(this, HELD);
+		this.state = HELD;
 	}
 
 	/**

@@ -60,8 +60,7 @@ final class Tally {
 
 	long leaks;
 
-	/** Written under the lock, read without it (opaque) for the allocator's peak. */
-	@SuppressWarnings("unused") // through BYTES_IN_USE
+	/** Written under the lock; read without it (opaque) for the allocator's peak. */
 	private long bytesInUse;
 
 	long peakBytesInUse;
@@ -110,8 +109,8 @@ final class Tally {
 		if (fresh) {
 			this.fresh++;
 		}
-		long bytes = (long) BYTES_IN_USE.get(this) + capacity;
-		BYTES_IN_USE.setOpaque(this, bytes);
+		long bytes = this.bytesInUse + capacity;
+		this.bytesInUse = bytes;
 		if (bytes > this.peakBytesInUse) {
 			this.peakBytesInUse = bytes;
 			return true;
@@ -131,7 +130,7 @@ final class Tally {
 		else {
 			this.releases++;
 		}
-		BYTES_IN_USE.setOpaque(this, (long) BYTES_IN_USE.get(this) - capacity);
+		this.bytesInUse -= capacity;
 		return isIdleAndClosed();
 	}
 
@@ -163,7 +162,7 @@ final class Tally {
 	}
 
 	boolean isIdleAndClosed() {
-		return this.closed && this.activeOperations == 0 && (long) BYTES_IN_USE.get(this) == 0;
+		return this.closed && this.activeOperations == 0 && this.bytesInUse == 0;
 	}
 
 	/**
@@ -186,7 +185,7 @@ final class Tally {
 		sum.releases += this.releases;
 		sum.reclaimed += this.reclaimed;
 		sum.leaks += this.leaks;
-		BYTES_IN_USE.set(sum, (long) BYTES_IN_USE.get(sum) + (long) BYTES_IN_USE.get(this));
+		sum.bytesInUse += this.bytesInUse;
 		sum.cachedBytes += this.cachedBytes;
 		sum.peakBytesInUse = Math.max(sum.peakBytesInUse, this.peakBytesInUse);
 	}
