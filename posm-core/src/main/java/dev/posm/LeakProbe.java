@@ -25,8 +25,6 @@ final class LeakProbe implements Runnable {
 
 	private final int capacity;
 
-	private final boolean paranoid;
-
 	/** What the collector does not free by itself (Netty's memory), and how to free it. */
 	private final @Nullable Object resource;
 
@@ -42,7 +40,6 @@ final class LeakProbe implements Runnable {
 	private LeakProbe(StoreAllocator allocator, Block block) {
 		this.allocator = allocator.name();
 		this.capacity = block.capacity();
-		this.paranoid = allocator.leakDetection == LeakDetection.PARANOID;
 		Consumer<Object> resourceRelease = allocator.leakedResourceRelease;
 		this.resource = (resourceRelease != null) ? block.resource() : null;
 		this.resourceRelease = resourceRelease;
@@ -57,11 +54,9 @@ final class LeakProbe implements Runnable {
 		return probe;
 	}
 
-	void leased(Tally owner) {
+	void leased(Tally owner, @Nullable Throwable takenAt) {
 		this.owner = owner;
-		if (this.paranoid) {
-			this.takenAt = new Throwable("POSM taken here");
-		}
+		this.takenAt = takenAt;
 	}
 
 	void ended() {

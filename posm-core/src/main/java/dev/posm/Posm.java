@@ -31,6 +31,11 @@ public final class Posm implements AutoCloseable {
 	/** Reclaimed from a holder that did not release it: this handle is never used again. */
 	private static final int RETIRED = 2;
 
+	/** Released under paranoid leak detection: every lease has a handle of its own. */
+	private static final int RELEASED_FOR_GOOD = 3;
+
+	private static final System.Logger logger = System.getLogger("dev.posm.misuse");
+
 	final Block block;
 
 	private final ByteBuffer memory;
@@ -50,7 +55,7 @@ public final class Posm implements AutoCloseable {
 
 	private int size;
 
-	/** The tally that counts this lease and whose lock guards it. */
+	/** The tally that counts this lease and whose lock guards it; kept once it ended. */
 	@Nullable Tally owner;
 
 	/** Where the block goes when given back before its allocator: the agent's shelf. */
@@ -66,6 +71,11 @@ public final class Posm implements AutoCloseable {
 
 	/** Counts the leases of this handle, for holders that keep no link (adopted POSMs). */
 	long serial;
+
+	// paranoid only: where this handle's one lease was taken and given back
+	private @Nullable Throwable takenAt;
+
+	private @Nullable Throwable releasedAt;
 
 	private Posm(Block block, StoreAllocator allocator, @Nullable LeakProbe probe) {
 		this.block = block;
@@ -83,7 +93,7 @@ public final class Posm implements AutoCloseable {
 		Object lease = block.lease();
 		Posm posm;
 		if (lease instanceof Posm previous) {
-			if (previous.state != RETIRED) {
+			if (previous.state == FREE) {
 				return previous;
 			}
 			posm = new Posm(block, allocator, previous.probe);
@@ -103,10 +113,9 @@ public final class Posm implements AutoCloseable {
 	 * @throws IllegalStateException if this POSM was released
 	 */
 	public ByteBuffer buffer() {
-		int state = this.state;
-		if (state != HELD) {
-			throw new IllegalStateException("buffer() called on " + this + ", "
-					+ ((state == RETIRED) ? "which its operation reclaimed when it completed"
+		if (this.state != HELD) {
+			throw misuse("buffer() called on " + this + ", "
+					+ ((endState() == RETIRED) ? "which its operation reclaimed when it completed"
 							: "which was released")
 					+ ": a POSM may not be used after it is given back");
 		}
@@ -143,12 +152,44 @@ public final class Posm implements AutoCloseable {
 	 */
 	public void release() {
 		if (!giveBack()) {
-			throw new IllegalStateException((this.state == RETIRED)
+			throw misuse((endState() == RETIRED)
 					? "release() called on " + this + " after its operation completed and reclaimed it: "
 							+ "release POSMs before completing the operation; this call changed nothing"
 					: "release() called twice on " + this + ": the POSM was released already, "
 							+ "the second call changed nothing");
 		}
+	}
+
+	/**
+	 * Return how the last lease of this handle ended, read under the lock it ended under:
+	 * for the message of a misuse that raced with that end.
+	 */
+	private int endState() {
+		Tally owner = this.owner;
+		if (owner == null) {
+			return this.state;
+		}
+		owner.lock();
+		try {
+			return this.state;
+		}
+		finally {
+			owner.unlock();
+		}
+	}
+
+	private IllegalStateException misuse(String message) {
+		IllegalStateException ex = new IllegalStateException(message);
+		Throwable takenAt = this.takenAt;
+		if (takenAt != null) {
+			ex.addSuppressed(takenAt);
+			Throwable releasedAt = this.releasedAt;
+			if (releasedAt != null) {
+				ex.addSuppressed(releasedAt);
+			}
+			logger.log(System.Logger.Level.ERROR, message, ex);
+		}
+		return ex;
 	}
 
 	/**
@@ -229,12 +270,16 @@ public final class Posm implements AutoCloseable {
 	}
 
 	private @Nullable Block end(int endState) {
+		if (this.takenAt != null) {
+			this.releasedAt = new Throwable((endState == RETIRED) ? "POSM reclaimed here" : "POSM released here");
+			endState = (endState == FREE) ? RELEASED_FOR_GOOD : endState;
+		}
 		LeakProbe probe = this.probe;
 		if (probe != null) {
 			probe.ended();
 		}
+		// the owner stays: a late misuse reads how the lease ended under its lock
 		this.operation = null;
-		this.owner = null;
 		Shelf shelf = this.shelf;
 		this.shelf = null;
 		this.state = endState;
@@ -264,7 +309,10 @@ public final class Posm implements AutoCloseable {
 		this.memory.order(ByteOrder.BIG_ENDIAN);
 		LeakProbe probe = this.probe;
 		if (probe != null) {
-			probe.leased(owner);
+			if (this.allocator.leakDetection == LeakDetection.PARANOID) {
+				this.takenAt = new Throwable("POSM taken here");
+			}
+			probe.leased(owner, this.takenAt);
 		}
 		this.state = HELD;
 	}
