@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
 class PosmUnknownPropertyTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(PosmAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(PosmAutoConfiguration.class, PosmDisabledAutoConfiguration.class));
 
 	@Test
 	void typoUnderAnAllocatorStopsStartUp() {
@@ -65,6 +65,15 @@ class PosmUnknownPropertyTests {
 				assertThat(failure.getKeys()).extracting(UnknownPosmPropertyException.UnknownKey::nearest)
 					.containsExactlyInAnyOrder("posm.observations.enabled", "posm.leak-detection");
 			});
+	}
+
+	@Test
+	void typosAreFoundWhenPosmIsDisabledToo() {
+		this.runner.withPropertyValues("posm.enabled=false", "posm.agents.relay.cache-block=4").run((context) -> {
+			UnknownPosmPropertyException failure = unknown(context.getStartupFailure());
+			assertThat(failure.getKeys()).singleElement()
+				.satisfies((key) -> assertThat(key.nearest()).isEqualTo("posm.agents.relay.cache-blocks"));
+		});
 	}
 
 	@Test
