@@ -5,7 +5,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 
 import dev.posm.Allocators;
@@ -21,12 +23,14 @@ import dev.posm.Posms;
  * leaves its POSMs to the operation, then does not leak: without this, it would take
  * them from posm's built-in allocator, which reports every one of them as a leak. The
  * {@code posm.*} properties are checked as when posm is enabled, so that turning posm
- * off hides no mistake.
+ * off hides no mistake. Active whenever {@link PosmAutoConfiguration} is not, so that a
+ * value of {@code posm.enabled} that is neither {@code true} nor {@code false} is
+ * reported rather than leaving both off.
  *
  * @author posm
  */
 @AutoConfiguration
-@ConditionalOnBooleanProperty(name = "posm.enabled", havingValue = false)
+@Conditional(PosmDisabledAutoConfiguration.PosmNotEnabledCondition.class)
 public final class PosmDisabledAutoConfiguration {
 
 	@Bean
@@ -49,6 +53,23 @@ public final class PosmDisabledAutoConfiguration {
 			.direct(false)
 			.leakDetection(LeakDetection.DISABLED)
 			.build();
+	}
+
+	/**
+	 * Matches when {@code posm.enabled} is not {@code true} (nor missing): {@code false},
+	 * or a value that the checks then refuse.
+	 */
+	static final class PosmNotEnabledCondition extends NoneNestedConditions {
+
+		PosmNotEnabledCondition() {
+			super(ConfigurationPhase.PARSE_CONFIGURATION);
+		}
+
+		@ConditionalOnBooleanProperty(name = "posm.enabled", matchIfMissing = true)
+		static final class Enabled {
+
+		}
+
 	}
 
 }

@@ -14,6 +14,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -104,6 +105,18 @@ class PosmDisabledTests {
 		this.runner.withPropertyValues("posm.allocators.big-io.max-retained=-1").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidPosmPropertyException.class);
+		});
+	}
+
+	@Test
+	void enabledThatIsNeitherTrueNorFalseStopsStartUp() {
+		this.runner.withPropertyValues("posm.enabled=maybe").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidPosmPropertyFailureAnalyzer(null)
+				.analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("Invalid value 'maybe' for property 'posm.enabled'")
+				.contains("neither true nor false");
 		});
 	}
 
