@@ -26,14 +26,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * agent and one operation shared by several threads. Every holder fills its whole block
  * with its own pattern, yields, and checks the pattern before giving the block back; a
  * block held by two owners at once, a counter out of balance or retained memory above
- * {@code maxRetained} fails the test. Each scenario runs {@code posm.stress.seconds}
+ * {@code maxRetained} fails the test. Each scenario runs {@code stress.seconds}
  * (default 2); set it higher to run long.
  *
  * @author posm
  */
 class ConcurrencyTests {
 
-	private static final long SECONDS = Long.getLong("posm.stress.seconds", 2);
+	private static final long SECONDS = Long.getLong("stress.seconds", 2);
 
 	private static final int THREADS = Math.max(8, Runtime.getRuntime().availableProcessors());
 

@@ -11,7 +11,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
@@ -54,13 +53,10 @@ final class PosmAllocatorRegistrar implements ImportBeanDefinitionRegistrar, Env
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
-		PosmProperties properties = Binder.get(this.environment)
-			.bind("posm", PosmProperties.class)
-			.orElseGet(PosmProperties::new);
-		PosmPropertiesChecks.checkAgents(properties);
+		PosmProperties properties = PosmPropertiesChecks.bind(this.environment, classLoader());
 		List<ConfiguredAllocator> allocators = new ArrayList<>();
 		for (Map.Entry<String, PosmProperties.Allocator> entry : properties.getAllocators().entrySet()) {
-			allocators.add(ConfiguredAllocator.of(entry.getKey(), entry.getValue(), classLoader()));
+			allocators.add(ConfiguredAllocator.of(entry.getKey(), entry.getValue()));
 		}
 		if (!properties.getAllocators().containsKey(PosmProperties.DEFAULT_ALLOCATOR_NAME)) {
 			allocators.add(ConfiguredAllocator.standard(PosmProperties.DEFAULT_ALLOCATOR_NAME));

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.posm.AllocatorType;
 import dev.posm.LeakDetection;
 
 /**
@@ -24,7 +25,8 @@ public class PosmProperties {
 	public static final String DEFAULT_ALLOCATOR_NAME = "default";
 
 	/**
-	 * Whether to enable posm: allocator beans, agents and the @AsyncAgent advisor.
+	 * Whether to enable posm: allocator beans, agents and the @AsyncAgent advisor. When
+	 * disabled, Posms.allocate hands out plain heap buffers that nothing tracks.
 	 */
 	private boolean enabled = true;
 
@@ -101,12 +103,13 @@ public class PosmProperties {
 	public static class Allocator {
 
 		/**
-		 * Strategy of the allocator: unpooled, pooled, recycling, slab or netty.
+		 * Strategy of the allocator.
 		 */
-		private String type = "recycling";
+		private AllocatorType type = AllocatorType.RECYCLING;
 
 		/**
-		 * Whether to hand out direct (off-heap) buffers rather than heap buffers.
+		 * Whether to hand out direct (off-heap) buffers rather than heap buffers. A slab
+		 * is always direct.
 		 */
 		private boolean direct = true;
 
@@ -131,11 +134,11 @@ public class PosmProperties {
 		 */
 		private DataSize slabSize = DataSize.ofMegabytes(16);
 
-		public String getType() {
+		public AllocatorType getType() {
 			return this.type;
 		}
 
-		public void setType(String type) {
+		public void setType(AllocatorType type) {
 			this.type = type;
 		}
 
@@ -197,6 +200,17 @@ public class PosmProperties {
 		 */
 		private int cacheBlocks = 2;
 
+		/**
+		 * Budget of one agent of this name (one connection, one chain): the most its
+		 * POSMs may hold at once. Unset: none.
+		 */
+		private @Nullable DataSize maxBytesInUse;
+
+		/**
+		 * Budget of every agent of this name together. Unset: none.
+		 */
+		private @Nullable DataSize maxTotalBytesInUse;
+
 		public @Nullable String getAllocator() {
 			return this.allocator;
 		}
@@ -211,6 +225,22 @@ public class PosmProperties {
 
 		public void setCacheBlocks(int cacheBlocks) {
 			this.cacheBlocks = cacheBlocks;
+		}
+
+		public @Nullable DataSize getMaxBytesInUse() {
+			return this.maxBytesInUse;
+		}
+
+		public void setMaxBytesInUse(@Nullable DataSize maxBytesInUse) {
+			this.maxBytesInUse = maxBytesInUse;
+		}
+
+		public @Nullable DataSize getMaxTotalBytesInUse() {
+			return this.maxTotalBytesInUse;
+		}
+
+		public void setMaxTotalBytesInUse(@Nullable DataSize maxTotalBytesInUse) {
+			this.maxTotalBytesInUse = maxTotalBytesInUse;
 		}
 
 	}

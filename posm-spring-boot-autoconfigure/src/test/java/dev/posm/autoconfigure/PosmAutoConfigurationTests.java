@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.posm.Agent;
 import dev.posm.Agents;
+import dev.posm.AllocatorType;
 import dev.posm.Allocators;
 import dev.posm.Operation;
 import dev.posm.Posm;
@@ -133,7 +134,7 @@ class PosmAutoConfigurationTests {
 				assertThat(properties.getDefaultAllocator()).isEqualTo("default");
 				assertThat(properties.getAgents().get("relay").getAllocator()).isEqualTo("default");
 				assertThat(properties.getAgents().get("relay").getCacheBlocks()).isEqualTo(4);
-				assertThat(properties.getAllocators().get("big-io").getType()).isEqualTo("recycling");
+				assertThat(properties.getAllocators().get("big-io").getType()).isEqualTo(AllocatorType.RECYCLING);
 				assertThat(properties.getAllocators().get("big-io").getMaxRetained())
 					.isEqualTo(DataSize.ofMegabytes(128));
 			});

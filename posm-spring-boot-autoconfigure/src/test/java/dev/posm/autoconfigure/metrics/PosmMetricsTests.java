@@ -214,7 +214,7 @@ class PosmMetricsTests {
 	}
 
 	private static long stressMillis() {
-		return TimeUnit.SECONDS.toMillis(Long.getLong("posm.stress.seconds", 2));
+		return TimeUnit.SECONDS.toMillis(Long.getLong("stress.seconds", 2));
 	}
 
 	private void bind() {
