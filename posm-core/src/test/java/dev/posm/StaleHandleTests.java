@@ -29,8 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class StaleHandleTests {
 
-	private static final int SECONDS = Integer.getInteger("stress.seconds",
-			Integer.getInteger("posm.stress.seconds", 2));
+	private static final long SECONDS = Long.getLong("stress.seconds", 2);
 
 	private final Logger misuseLogger = Logger.getLogger("dev.posm.misuse");
 
