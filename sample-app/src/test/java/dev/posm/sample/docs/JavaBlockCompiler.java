@@ -1,4 +1,4 @@
-package dev.posm.sample.readme;
+package dev.posm.sample.docs;
 
 import java.io.File;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
-import dev.posm.sample.readme.Readme.Block;
+import dev.posm.sample.docs.Readme.Block;
 
 /**
  * Compiles a Java block of the README as printed, a source file of its own, with

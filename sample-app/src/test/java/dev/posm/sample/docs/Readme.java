@@ -1,4 +1,4 @@
-package dev.posm.sample.readme;
+package dev.posm.sample.docs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

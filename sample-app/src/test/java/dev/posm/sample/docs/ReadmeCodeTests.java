@@ -1,4 +1,4 @@
-package dev.posm.sample.readme;
+package dev.posm.sample.docs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +20,7 @@ import dev.posm.AgentStats;
 import dev.posm.Agents;
 import dev.posm.PosmAllocator;
 import dev.posm.autoconfigure.PosmAutoConfiguration;
-import dev.posm.sample.readme.Readme.Block;
+import dev.posm.sample.docs.Readme.Block;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
