@@ -146,6 +146,21 @@ public final class PrometheusServerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Run a range query over the last moments, as a Grafana time series panel does.
+	 * @param promql the expression
+	 * @param window how far back from now
+	 * @param step the resolution
+	 * @return the {@code data} of the answer: {@code resultType} (matrix) and {@code result}
+	 * @throws AssertionError if Prometheus does not answer with {@code status} success
+	 */
+	public JsonNode queryRange(String promql, Duration window, Duration step) {
+		double end = System.currentTimeMillis() / 1000.0;
+		double start = end - window.toMillis() / 1000.0;
+		return get("/api/v1/query_range?query=" + encode(promql) + "&start=" + start + "&end=" + end + "&step="
+				+ step.toMillis() / 1000.0, promql).get("data");
+	}
+
+	/**
 	 * Return the values of a label among the series that match a selector, as
 	 * Grafana's {@code label_values(selector, label)} does.
 	 * @param selector the series selector
