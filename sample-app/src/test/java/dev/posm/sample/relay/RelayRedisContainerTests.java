@@ -2,6 +2,7 @@ package dev.posm.sample.relay;
 
 import java.util.UUID;
 
+import dev.posm.sample.EnabledWithDocker;
 import dev.posm.sample.relay.PosmView.AgentView;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
@@ -21,12 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The relay in front of Redis 7 in a container, where Docker is available; elsewhere
- * this class is skipped and {@link RelayRedisTests} runs the same traffic against the
- * {@code redis-server} binary.
+ * this class is skipped with one INFO line (no ERROR) and {@link RelayRedisTests} runs
+ * the same traffic against the {@code redis-server} binary.
  *
  * @author posm
  */
-@Testcontainers(disabledWithoutDocker = true)
+@EnabledWithDocker(otherwise = "RelayRedisTests")
+@Testcontainers
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sample.relay.port=0", "management.server.port=0" })
 class RelayRedisContainerTests {
