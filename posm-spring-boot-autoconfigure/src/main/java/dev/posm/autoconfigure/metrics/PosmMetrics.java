@@ -132,6 +132,12 @@ public class PosmMetrics implements MeterBinder {
 			.baseUnit(BaseUnits.BYTES)
 			.tag(AGENT, name)
 			.register(registry);
+		Gauge.builder("posm.agent.memory.cached", this.agents, (agents) -> agents.cachedBytes(name))
+			.description("Memory of released blocks the agents of the name (shared and opened) keep for their "
+					+ "next operations: neither in use nor retained by the allocator")
+			.baseUnit(BaseUnits.BYTES)
+			.tag(AGENT, name)
+			.register(registry);
 		Gauge.builder("posm.agent.open", this.agents, (agents) -> agents.openCount(name))
 			.description("Agents opened under this name and not yet closed")
 			.tag(AGENT, name)

@@ -112,8 +112,11 @@ class PosmMetricsTests {
 		assertThat(this.registry.find("posm.agent.active").tag("agent", "connection").gauges()).hasSize(1);
 		assertThat(counter("posm.agent.operations", "agent", "connection", "outcome", "success")).isEqualTo(3);
 		assertThat(gauge("posm.agent.open", "agent", "connection")).isEqualTo(3);
+		// each opened agent keeps the block its operation left behind
+		assertThat(gauge("posm.agent.memory.cached", "agent", "connection")).isEqualTo(3 * 512);
 		connections.forEach(Agent::close);
 		assertThat(gauge("posm.agent.open", "agent", "connection")).isZero();
+		assertThat(gauge("posm.agent.memory.cached", "agent", "connection")).isZero();
 	}
 
 	@Test
@@ -153,11 +156,11 @@ class PosmMetricsTests {
 			.stream()
 			.filter((meter) -> meter.getId().getName().startsWith("posm."))
 			.toList();
-		// 8 per allocator, 5 per agent name
-		assertThat(meters).hasSize(2 * 8 + 2 * 5);
+		// 8 per allocator, 6 per agent name
+		assertThat(meters).hasSize(2 * 8 + 2 * 6);
 		assertThat(meters).allSatisfy((meter) -> assertThat(meter.getId().getDescription()).isNotBlank());
 		assertThat(meters).filteredOn((meter) -> meter.getId().getName().contains(".memory."))
-			.hasSize(2 * 3 + 2 * 1)
+			.hasSize(2 * 3 + 2 * 2)
 			.allSatisfy((meter) -> assertThat(meter.getId().getBaseUnit()).isEqualTo("bytes"));
 	}
 
