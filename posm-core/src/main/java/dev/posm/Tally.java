@@ -3,6 +3,7 @@ package dev.posm;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import dev.posm.alloc.LockWord;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,16 +15,14 @@ import org.jspecify.annotations.Nullable;
  *
  * @author posm
  */
-final class Tally {
-
-	private static final VarHandle LOCK;
+@SuppressWarnings("serial") // never serialized
+final class Tally extends LockWord {
 
 	private static final VarHandle BYTES_IN_USE;
 
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			LOCK = lookup.findVarHandle(Tally.class, "lock", int.class);
 			BYTES_IN_USE = lookup.findVarHandle(Tally.class, "bytesInUse", long.class);
 		}
 		catch (ReflectiveOperationException ex) {
@@ -34,9 +33,6 @@ final class Tally {
 	// keep the hot words of tallies made one after another off one cache line
 	@SuppressWarnings("unused")
 	private long p1, p2, p3, p4, p5, p6, p7;
-
-	@SuppressWarnings("unused") // through LOCK
-	private volatile int lock;
 
 	/** The allocator whose stats include this tally, if posm's own. */
 	final @Nullable Ledger ledger;
@@ -76,28 +72,6 @@ final class Tally {
 	Tally(@Nullable Ledger ledger, @Nullable AgentGroup group) {
 		this.ledger = ledger;
 		this.group = group;
-	}
-
-	void lock() {
-		if (!LOCK.compareAndSet(this, 0, 1)) {
-			lockContended();
-		}
-	}
-
-	private void lockContended() {
-		int spins = 0;
-		while (!LOCK.compareAndSet(this, 0, 1)) {
-			if (++spins < 100) {
-				Thread.onSpinWait();
-			}
-			else {
-				Thread.yield();
-			}
-		}
-	}
-
-	void unlock() {
-		LOCK.setRelease(this, 0);
 	}
 
 	/**

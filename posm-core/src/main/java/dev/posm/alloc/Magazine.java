@@ -1,8 +1,5 @@
 package dev.posm.alloc;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,25 +10,12 @@ import org.jspecify.annotations.Nullable;
  *
  * @author posm
  */
-final class Magazine {
-
-	private static final VarHandle LOCK;
-
-	static {
-		try {
-			LOCK = MethodHandles.lookup().findVarHandle(Magazine.class, "lock", int.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
+@SuppressWarnings("serial") // never serialized
+final class Magazine extends LockWord {
 
 	// keep the lock words of neighbouring magazines off one cache line
 	@SuppressWarnings("unused")
 	private long p1, p2, p3, p4, p5, p6, p7;
-
-	@SuppressWarnings("unused") // through LOCK
-	private volatile int lock;
 
 	private final Block[][] stacks;
 
@@ -59,26 +43,6 @@ final class Magazine {
 		}
 		this.counts = new int[blocksPerClass.length];
 		this.quota = quota;
-	}
-
-	boolean tryLock() {
-		return LOCK.compareAndSet(this, 0, 1);
-	}
-
-	void lock() {
-		int spins = 0;
-		while (!tryLock()) {
-			if (++spins < 100) {
-				Thread.onSpinWait();
-			}
-			else {
-				Thread.yield();
-			}
-		}
-	}
-
-	void unlock() {
-		LOCK.setRelease(this, 0);
 	}
 
 	/**
