@@ -110,13 +110,16 @@ class AotApplicationTests {
 	}
 
 	@Test
-	void agentsAndDefaultAllocatorGivenAtRunTimeTakeEffect() {
+	void agentsAndTheDefaultAllocatorGivenAtRunTimeTakeEffect() {
 		run((context) -> assertThat(getJson(context, "/hash?text=posm").get("allocator").asString())
 			.isEqualTo("default"), "--posm.agents.hasher.allocator=default");
 		run((context) -> {
 			get(context, "/greet?name=x");
 			assertThat(getJson(context, "/actuator/posm/greeter").get("allocator").asString()).isEqualTo("hash-io");
 		}, "--posm.default-allocator=hash-io");
+		// the default allocator is a bean whether posm.allocators names it or not
+		run((context) -> assertThat(context.getBean("default", PosmAllocator.class).type()).isEqualTo("unpooled"),
+				"--posm.allocators.default.type=unpooled");
 	}
 
 	@Test

@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
+import dev.posm.autoconfigure.PosmProperties;
+
 /**
  * The {@code posm.*} values that Spring AOT fixes at build time: whether posm is enabled,
  * whether operations are observed (both decide which beans exist) and the names of the
@@ -23,7 +25,8 @@ import org.springframework.core.env.Environment;
  *
  * @param enabled the value of {@code posm.enabled}
  * @param observationsEnabled the value of {@code posm.observations.enabled}
- * @param allocators the names of the allocators of {@code posm.allocators}, sorted
+ * @param allocators the names of the allocators of {@code posm.allocators} but
+ * {@code default} (a bean of that name exists either way), sorted
  * @author posm
  */
 public record BuildTimePosmProperties(boolean enabled, boolean observationsEnabled, List<String> allocators) {
@@ -51,7 +54,10 @@ public record BuildTimePosmProperties(boolean enabled, boolean observationsEnabl
 		Set<String> allocators = binder.bind("posm.allocators", Bindable.mapOf(String.class, Object.class))
 			.map(Map::keySet)
 			.orElse(Set.of());
-		return new BuildTimePosmProperties(enabled, observations, new ArrayList<>(allocators));
+		List<String> names = new ArrayList<>(allocators);
+		// its bean exists whether it is configured or not, and takes its settings when created
+		names.remove(PosmProperties.DEFAULT_ALLOCATOR_NAME);
+		return new BuildTimePosmProperties(enabled, observations, names);
 	}
 
 	/**

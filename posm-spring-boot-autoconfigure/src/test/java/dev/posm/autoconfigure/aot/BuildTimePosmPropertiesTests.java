@@ -23,6 +23,7 @@ class BuildTimePosmPropertiesTests {
 	void readsTheSwitchesAndTheAllocatorNamesOnly() {
 		MockEnvironment environment = new MockEnvironment().withProperty("posm.allocators.b.type", "pooled")
 			.withProperty("posm.allocators.a.max-retained", "not a size, read when the bean is created")
+			.withProperty("posm.allocators.default.type", "pooled")
 			.withProperty("posm.observations.enabled", "true");
 		assertThat(BuildTimePosmProperties.of(environment))
 			.isEqualTo(new BuildTimePosmProperties(true, true, List.of("a", "b")));
