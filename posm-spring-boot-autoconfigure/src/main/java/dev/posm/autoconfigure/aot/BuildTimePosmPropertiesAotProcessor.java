@@ -1,5 +1,7 @@
 package dev.posm.autoconfigure.aot;
 
+import java.util.List;
+
 import javax.lang.model.element.Modifier;
 
 import org.jspecify.annotations.Nullable;
@@ -48,7 +50,7 @@ class BuildTimePosmPropertiesAotProcessor implements BeanFactoryInitializationAo
 			builder.addModifiers(Modifier.PRIVATE);
 			builder.addParameter(Environment.class, "environment");
 			builder.addStatement("new $T($L, $L, $T.of($L)).check(environment)", BuildTimePosmProperties.class,
-					properties.enabled(), properties.observationsEnabled(), java.util.List.class, names.build());
+					properties.enabled(), properties.observationsEnabled(), List.class, names.build());
 		});
 		code.addInitializer(method.toMethodReference());
 	}

@@ -61,12 +61,6 @@ class BuildTimePosmPropertiesAotProcessorTests {
 			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("posm.enabled"));
 	}
 
-	@Test
-	void disabledBothTimesStartsWithoutPosm() {
-		runAotProcessed(Map.of("posm.enabled", "false"), Map.of("posm.enabled", "false"),
-				(context) -> assertThat(context.getBeansOfType(PosmAllocator.class)).isEmpty());
-	}
-
 	@SuppressWarnings("unchecked")
 	private void runAotProcessed(Map<String, Object> buildTime, Map<String, Object> runTime,
 			Consumer<GenericApplicationContext> check) {
