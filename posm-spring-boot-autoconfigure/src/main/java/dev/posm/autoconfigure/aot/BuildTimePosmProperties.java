@@ -21,7 +21,8 @@ import dev.posm.autoconfigure.PosmProperties;
  * <p>
  * Every other {@code posm.*} value is read when the beans are created, and so takes
  * effect at run time: the settings of each allocator, the agents, the default allocator
- * and the leak detection.
+ * and the leak detection. A new condition on a {@code posm.*} property (such as
+ * {@code @ConditionalOnBooleanProperty}) belongs here too, or AOT freezes it silently.
  *
  * @param enabled the value of {@code posm.enabled}
  * @param observationsEnabled the value of {@code posm.observations.enabled}
