@@ -2,6 +2,7 @@ package dev.posm.autoconfigure.actuate;
 
 import dev.posm.Agents;
 import dev.posm.PosmAllocator;
+import dev.posm.autoconfigure.aot.PosmEndpointRuntimeHints;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -12,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for the {@link PosmEndpoint}.
@@ -21,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(afterName = "dev.posm.autoconfigure.PosmAutoConfiguration")
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(Agents.class)
+@ImportRuntimeHints(PosmEndpointRuntimeHints.class)
 public final class PosmEndpointAutoConfiguration {
 
 	// on the method, not the class: its condition class must not be loaded without the
