@@ -1,6 +1,7 @@
 package dev.posm;
 
 import dev.posm.alloc.Block;
+import dev.posm.alloc.ChunkedQuota;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +38,12 @@ public final class Agent implements AutoCloseable {
 
 	private final boolean shared;
 
+	/** This agent's {@code max-bytes-in-use}, 0 for none. */
+	private final long maxBytesInUse;
+
+	/** Whether a budget applies: this agent's or its name's total. */
+	private final boolean budgeted;
+
 	// guarded by the tally's lock
 
 	private boolean closed;
@@ -45,7 +52,8 @@ public final class Agent implements AutoCloseable {
 
 	private int freeCount;
 
-	Agent(String name, PosmAllocator allocator, int cacheBlocks, AgentGroup group, boolean shared) {
+	Agent(String name, PosmAllocator allocator, int cacheBlocks, long maxBytesInUse, AgentGroup group,
+			boolean shared) {
 		this.name = name;
 		this.allocator = allocator;
 		this.blocks = (allocator instanceof StoreAllocator own) ? own : null;
@@ -54,6 +62,8 @@ public final class Agent implements AutoCloseable {
 		this.shelf = new Shelf((this.blocks != null) ? cacheBlocks : 0, this.tally);
 		this.group = group;
 		this.shared = shared;
+		this.maxBytesInUse = maxBytesInUse;
+		this.budgeted = maxBytesInUse > 0 || group.totalBudget != null;
 		group.register(this.tally);
 		if (this.blocks != null) {
 			this.blocks.ledger.register(this.tally);
@@ -133,7 +143,7 @@ public final class Agent implements AutoCloseable {
 				this.freeCount--;
 			}
 			else {
-				state = new OperationState(this);
+				state = new OperationState(this, leakDetection());
 			}
 			state.begin();
 			tally.begun();
@@ -176,10 +186,15 @@ public final class Agent implements AutoCloseable {
 		// the hot path, kept small so that callers inline it: a block from the shelf
 		Posm posm = null;
 		boolean peakRose = false;
+		int refusal = Tally.ADMITTED;
 		Tally tally = this.tally;
 		tally.lock();
 		try {
-			Block block = canTake(operation, stamp) ? this.shelf.take(blocks.store, size) : null;
+			if (this.budgeted) {
+				refusal = tally.admit(blocks.store.capacityFor(size), this.maxBytesInUse);
+			}
+			Block block = (refusal == Tally.ADMITTED && canTake(operation, stamp))
+					? this.shelf.take(blocks.store, size) : null;
 			if (block != null) {
 				posm = Posm.of(block, blocks);
 				peakRose = lease(posm, size, operation, false);
@@ -187,6 +202,9 @@ public final class Agent implements AutoCloseable {
 		}
 		finally {
 			tally.unlock();
+		}
+		if (refusal != Tally.ADMITTED) {
+			throw overBudget(refusal, blocks.store.capacityFor(size), size);
 		}
 		if (posm == null) {
 			return allocateFromStore(blocks, operation, stamp, size);
@@ -212,17 +230,28 @@ public final class Agent implements AutoCloseable {
 		// new memory is slow to get, so not under our lock
 		Block block = blocks.store.take(size);
 		Posm posm = Posm.of(block, blocks);
-		boolean peakRose;
+		boolean peakRose = false;
+		int refusal = Tally.ADMITTED;
 		tally.lock();
 		try {
 			if (!canTake(operation, stamp)) {
 				blocks.store.give(block);
 				checkTakes(operation, stamp);
 			}
-			peakRose = lease(posm, size, operation, block.isFresh());
+			// checked again with the block in hand: another operation may have taken meanwhile
+			if (this.budgeted) {
+				refusal = tally.admit(block.capacity(), this.maxBytesInUse);
+			}
+			if (refusal == Tally.ADMITTED) {
+				peakRose = lease(posm, size, operation, block.isFresh());
+			}
 		}
 		finally {
 			tally.unlock();
+		}
+		if (refusal != Tally.ADMITTED) {
+			blocks.store.give(block);
+			throw overBudget(refusal, block.capacity(), size);
 		}
 		if (peakRose) {
 			blocks.ledger.peakRaised();
@@ -240,6 +269,16 @@ public final class Agent implements AutoCloseable {
 			operation.link(posm);
 		}
 		return this.tally.leased(posm.capacity, fresh);
+	}
+
+	private PosmBudgetExceededException overBudget(int refusal, int capacity, int size) {
+		ChunkedQuota total = this.group.totalBudget;
+		if (refusal == Tally.OVER_AGENT_BUDGET || total == null) {
+			return new PosmBudgetExceededException(this.name, "max-bytes-in-use", this.maxBytesInUse,
+					this.tally.bytesInUse(), capacity, size);
+		}
+		return new PosmBudgetExceededException(this.name, "max-total-bytes-in-use", total.bound(),
+				this.group.bytesInUse(), capacity, size);
 	}
 
 	private boolean canTake(@Nullable OperationState operation, long stamp) {
@@ -323,6 +362,10 @@ public final class Agent implements AutoCloseable {
 		if (retire) {
 			tally.retire();
 		}
+	}
+
+	private LeakDetection leakDetection() {
+		return (this.blocks != null) ? this.blocks.leakDetection : LeakDetection.SIMPLE;
 	}
 
 	AgentGroup group() {

@@ -4,6 +4,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.posm.alloc.ChunkedQuota;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The accounts of every agent of one name: the tallies of the live ones (the shared
  * agent and the opened ones) and the totals of those that closed. It holds no agent and
@@ -20,17 +23,49 @@ final class AgentGroup {
 
 	private final AtomicInteger open = new AtomicInteger();
 
+	/** The name's {@code max-total-bytes-in-use}, leased to its agents in chunks; or none. */
+	final @Nullable ChunkedQuota totalBudget;
+
+	AgentGroup(long maxTotalBytesInUse) {
+		// a lease of at most 64 KiB, and at most 1/64 of the budget: what the agents may
+		// hold leased but unused is small beside the budget
+		this.totalBudget = (maxTotalBytesInUse > 0)
+				? new ChunkedQuota(maxTotalBytesInUse, Math.min(64 * 1024, maxTotalBytesInUse / 64)) : null;
+	}
+
+	/**
+	 * Return the bytes every agent of the name holds now, read without their locks.
+	 */
+	long bytesInUse() {
+		long bytes = 0;
+		for (Tally agent : this.live) {
+			bytes += agent.bytesInUse();
+		}
+		return bytes;
+	}
+
 	void register(Tally agent) {
 		this.live.add(agent);
 	}
 
 	synchronized void retire(Tally agent) {
-		agent.addLockedTo(this.retired);
+		agent.lock();
+		try {
+			agent.releaseBudget();
+			agent.addTo(this.retired);
+		}
+		finally {
+			agent.unlock();
+		}
 		this.live.remove(agent);
 	}
 
 	synchronized AgentStats stats() {
 		return sum().agentStats();
+	}
+
+	synchronized long operationLeaks() {
+		return sum().operationLeaks;
 	}
 
 	synchronized long cachedBytes() {

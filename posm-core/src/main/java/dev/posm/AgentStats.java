@@ -15,9 +15,28 @@ package dev.posm;
  * @param peakBytesInUse the most bytes one agent of the name held at once: for the
  * shared agent, all its concurrent operations; for opened agents (one per connection,
  * say), the largest footprint of any one of them
+ * @param refused takes refused by a budget ({@code max-bytes-in-use},
+ * {@code max-total-bytes-in-use})
  * @author posm
  */
 public record AgentStats(long operations, long activeOperations, long failedOperations, long allocations,
-		long recycled, long reclaimed, long bytesInUse, long peakBytesInUse) {
+		long recycled, long reclaimed, long bytesInUse, long peakBytesInUse, long refused) {
+
+	/**
+	 * Create stats with no refused take.
+	 * @param operations operations begun
+	 * @param activeOperations operations begun and not yet completed
+	 * @param failedOperations operations that completed with an error or were cancelled
+	 * @param allocations POSMs taken by the operations
+	 * @param recycled POSMs served by reuse
+	 * @param reclaimed POSMs posm took back
+	 * @param bytesInUse bytes held now
+	 * @param peakBytesInUse the most bytes one agent of the name held at once
+	 */
+	public AgentStats(long operations, long activeOperations, long failedOperations, long allocations,
+			long recycled, long reclaimed, long bytesInUse, long peakBytesInUse) {
+		this(operations, activeOperations, failedOperations, allocations, recycled, reclaimed, bytesInUse,
+				peakBytesInUse, 0);
+	}
 
 }

@@ -42,6 +42,10 @@ public final class Agents {
 
 	private final int defaultCacheBlocks;
 
+	private final Map<String, Long> maxBytesInUse;
+
+	private final Map<String, Long> maxTotalBytesInUse;
+
 	private final ConcurrentHashMap<String, Agent> shared = new ConcurrentHashMap<>();
 
 	private final List<Consumer<Agent>> listeners = new CopyOnWriteArrayList<>();
@@ -59,6 +63,8 @@ public final class Agents {
 		this.allocators = Map.copyOf(builder.allocators);
 		this.cacheBlocks = Map.copyOf(builder.cacheBlocks);
 		this.defaultCacheBlocks = builder.defaultCacheBlocks;
+		this.maxBytesInUse = Map.copyOf(builder.maxBytesInUse);
+		this.maxTotalBytesInUse = Map.copyOf(builder.maxTotalBytesInUse);
 	}
 
 	/**
@@ -95,7 +101,8 @@ public final class Agents {
 			boolean[] created = new boolean[1];
 			agent = this.shared.computeIfAbsent(name, (key) -> {
 				created[0] = true;
-				return new Agent(key, allocatorFor(key, allocator), cacheBlocksFor(key), new AgentGroup(), true);
+				return new Agent(key, allocatorFor(key, allocator), cacheBlocksFor(key), maxBytesInUseFor(key),
+						new AgentGroup(this.maxTotalBytesInUse.getOrDefault(key, 0L)), true);
 			});
 			if (created[0]) {
 				Agent first = agent;
@@ -117,7 +124,8 @@ public final class Agents {
 	 */
 	public Agent open(String name) {
 		Agent shared = agent(name);
-		Agent opened = new Agent(name, shared.allocator(), cacheBlocksFor(name), shared.group(), false);
+		Agent opened = new Agent(name, shared.allocator(), cacheBlocksFor(name), maxBytesInUseFor(name),
+				shared.group(), false);
 		shared.group().opened();
 		return opened;
 	}
@@ -171,6 +179,18 @@ public final class Agents {
 	}
 
 	/**
+	 * Return the operations of the agents of the given name that were dropped without
+	 * {@link Operation#close()} and found by the garbage collector: each is also counted
+	 * as a completed, failed operation.
+	 * @param name the agent's name
+	 * @return the leaked operations, 0 for a name never used
+	 */
+	public long operationLeaks(String name) {
+		Agent agent = this.shared.get(name);
+		return (agent != null) ? agent.group().operationLeaks() : 0;
+	}
+
+	/**
 	 * Return the allocator of agents that have none of their own.
 	 * @return the default allocator
 	 */
@@ -184,6 +204,10 @@ public final class Agents {
 			return configured;
 		}
 		return (allocator != null) ? allocator : this.defaultAllocator;
+	}
+
+	private long maxBytesInUseFor(String name) {
+		return this.maxBytesInUse.getOrDefault(name, 0L);
 	}
 
 	private int cacheBlocksFor(String name) {
@@ -209,6 +233,10 @@ public final class Agents {
 		private final Map<String, Integer> cacheBlocks = new HashMap<>();
 
 		private int defaultCacheBlocks = DEFAULT_CACHE_BLOCKS;
+
+		private final Map<String, Long> maxBytesInUse = new HashMap<>();
+
+		private final Map<String, Long> maxTotalBytesInUse = new HashMap<>();
 
 		private Builder(PosmAllocator defaultAllocator) {
 			this.defaultAllocator = Objects.requireNonNull(defaultAllocator, "defaultAllocator must not be null");
@@ -246,6 +274,43 @@ public final class Agents {
 		public Builder defaultCacheBlocks(int blocks) {
 			this.defaultCacheBlocks = checkCacheBlocks(blocks);
 			return this;
+		}
+
+		/**
+		 * Set the budget of ONE agent of the given name (one connection, say): a take
+		 * that would make it hold more throws {@link PosmBudgetExceededException}.
+		 * Applies to agents over posm's own allocators.
+		 * @param agent the agent's name
+		 * @param bytes the most bytes one agent may hold, positive
+		 * @return this builder
+		 */
+		public Builder maxBytesInUse(String agent, long bytes) {
+			checkName(agent);
+			this.maxBytesInUse.put(agent, checkBudget("maxBytesInUse", bytes));
+			return this;
+		}
+
+		/**
+		 * Set the budget of every agent of the given name together: a take that would
+		 * make them hold more throws {@link PosmBudgetExceededException}. The budget is
+		 * leased to the agents in chunks (at most 64 KiB, at most 1/64 of it), so it is
+		 * never exceeded, and a take may be refused while up to two chunks per live agent
+		 * sit leased but unused. Applies to agents over posm's own allocators.
+		 * @param agent the agent's name
+		 * @param bytes the most bytes the agents of the name may hold together, positive
+		 * @return this builder
+		 */
+		public Builder maxTotalBytesInUse(String agent, long bytes) {
+			checkName(agent);
+			this.maxTotalBytesInUse.put(agent, checkBudget("maxTotalBytesInUse", bytes));
+			return this;
+		}
+
+		private static long checkBudget(String budget, long bytes) {
+			if (bytes <= 0) {
+				throw new IllegalArgumentException(budget + " must be positive, was " + bytes);
+			}
+			return bytes;
 		}
 
 		private static int checkCacheBlocks(int blocks) {

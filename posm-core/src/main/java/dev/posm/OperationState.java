@@ -58,9 +58,12 @@ final class OperationState {
 	/** The next free state of the agent, when this one is free. */
 	@Nullable OperationState nextFree;
 
-	OperationState(Agent agent) {
+	private final @Nullable OperationProbe probe;
+
+	OperationState(Agent agent, LeakDetection leakDetection) {
 		this.agent = agent;
 		this.tally = agent.tally;
+		this.probe = OperationProbe.watch(this, this.tally, agent.name(), leakDetection);
 	}
 
 	/**
@@ -70,6 +73,9 @@ final class OperationState {
 		this.failed = false;
 		this.whenClosed = null;
 		this.stamp = (this.stamp | CLOSED) + 1;
+		if (this.probe != null) {
+			this.probe.begun();
+		}
 	}
 
 	/**
@@ -197,6 +203,9 @@ final class OperationState {
 				return;
 			}
 			this.stamp = stamp | CLOSED;
+			if (this.probe != null) {
+				this.probe.ended();
+			}
 			if (this.held != null) {
 				reclaimHeld();
 			}

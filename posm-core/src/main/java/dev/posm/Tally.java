@@ -3,6 +3,7 @@ package dev.posm;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import dev.posm.alloc.ChunkedQuota;
 import dev.posm.alloc.LockWord;
 import org.jspecify.annotations.Nullable;
 
@@ -15,7 +16,6 @@ import org.jspecify.annotations.Nullable;
  *
  * @author posm
  */
-@SuppressWarnings("serial") // never serialized
 final class Tally extends LockWord {
 
 	private static final VarHandle BYTES_IN_USE;
@@ -29,10 +29,6 @@ final class Tally extends LockWord {
 			throw new ExceptionInInitializerError(ex);
 		}
 	}
-
-	// keep the hot words of tallies made one after another off one cache line
-	@SuppressWarnings("unused")
-	private long p1, p2, p3, p4, p5, p6, p7;
 
 	/** The allocator whose stats include this tally, if posm's own. */
 	final @Nullable Ledger ledger;
@@ -55,6 +51,15 @@ final class Tally extends LockWord {
 	long reclaimed;
 
 	long leaks;
+
+	/** Operations dropped without close() and found by the garbage collector. */
+	long operationLeaks;
+
+	/** Takes refused by a budget. */
+	long refused;
+
+	/** Bytes leased from the agent name's total budget, if it has one. */
+	private long budgetLeased;
 
 	/** Written under the lock; read without it (opaque) for the allocator's peak. */
 	private long bytesInUse;
@@ -105,7 +110,61 @@ final class Tally extends LockWord {
 			this.releases++;
 		}
 		this.bytesInUse -= capacity;
+		ChunkedQuota total = (this.group != null) ? this.group.totalBudget : null;
+		if (total != null) {
+			long excess = this.budgetLeased - this.bytesInUse - 2 * total.chunk();
+			if (excess > 0) {
+				// keep one chunk of room, give back the rest
+				this.budgetLeased -= excess + total.chunk();
+				total.giveBack(excess + total.chunk());
+			}
+		}
 		return isIdleAndClosed();
+	}
+
+	/** What {@link #admit} returns when a take fits every budget. */
+	static final int ADMITTED = 0;
+
+	/** What {@link #admit} returns when a take would exceed {@code max-bytes-in-use}. */
+	static final int OVER_AGENT_BUDGET = 1;
+
+	/** What {@link #admit} returns when a take would exceed {@code max-total-bytes-in-use}. */
+	static final int OVER_TOTAL_BUDGET = 2;
+
+	/**
+	 * See whether a block of the given capacity may be taken within the agent's budget and
+	 * the name's total budget, leasing from the latter what is needed; count a refusal.
+	 * Under the lock.
+	 * @return {@link #ADMITTED} or which budget refused it
+	 */
+	int admit(int capacity, long maxBytesInUse) {
+		long after = this.bytesInUse + capacity;
+		if (maxBytesInUse > 0 && after > maxBytesInUse) {
+			this.refused++;
+			return OVER_AGENT_BUDGET;
+		}
+		ChunkedQuota total = (this.group != null) ? this.group.totalBudget : null;
+		if (total != null && after > this.budgetLeased) {
+			long granted = total.lease(after - this.budgetLeased);
+			if (granted == 0) {
+				this.refused++;
+				return OVER_TOTAL_BUDGET;
+			}
+			this.budgetLeased += granted;
+		}
+		return ADMITTED;
+	}
+
+	/**
+	 * Give back everything leased from the total budget: the tally retires. Under the
+	 * lock.
+	 */
+	void releaseBudget() {
+		ChunkedQuota total = (this.group != null) ? this.group.totalBudget : null;
+		if (total != null) {
+			total.giveBack(this.budgetLeased);
+			this.budgetLeased = 0;
+		}
 	}
 
 	/**
@@ -159,6 +218,8 @@ final class Tally extends LockWord {
 		sum.releases += this.releases;
 		sum.reclaimed += this.reclaimed;
 		sum.leaks += this.leaks;
+		sum.operationLeaks += this.operationLeaks;
+		sum.refused += this.refused;
 		sum.bytesInUse += this.bytesInUse;
 		sum.cachedBytes += this.cachedBytes;
 		sum.peakBytesInUse = Math.max(sum.peakBytesInUse, this.peakBytesInUse);
@@ -197,7 +258,7 @@ final class Tally extends LockWord {
 
 	AgentStats agentStats() {
 		return new AgentStats(this.operations, this.activeOperations, this.failedOperations, this.allocations,
-				this.allocations - this.fresh, this.reclaimed, bytesInUse(), this.peakBytesInUse);
+				this.allocations - this.fresh, this.reclaimed, bytesInUse(), this.peakBytesInUse, this.refused);
 	}
 
 }

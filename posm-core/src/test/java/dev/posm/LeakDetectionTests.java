@@ -196,6 +196,36 @@ class LeakDetectionTests {
 		return new WeakReference<>(allocator.allocate(10));
 	}
 
+	@Test
+	void operationDroppedWithoutCloseIsFoundAndCountedForItsAgent() {
+		PosmAllocator allocator = Allocators.pooled("dropped-operation").build();
+		Agents agents = new Agents(allocator);
+		Agent agent = agents.open("forgetful");
+		WeakReference<Operation> dropped = beginAndDrop(agent);
+		awaitCollected(dropped);
+		await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> {
+			System.gc();
+			return agents.operationLeaks("forgetful") == 1 && allocator.leaks() == 1;
+		});
+		// counted as completed and failed: nothing stays active for good
+		assertThat(agent.stats()).isEqualTo(new AgentStats(1, 0, 1, 1, 0, 1, 0, 128));
+		assertThat(allocator.stats().bytesInUse()).isZero();
+		assertThat(this.records).anyMatch((record) -> record.getMessage()
+			.startsWith("LEAK: an operation of agent 'forgetful' was dropped without close()"));
+		// an operation that was closed is no leak, and the agent goes on
+		try (Operation operation = agent.begin()) {
+			operation.allocate(100).release();
+		}
+		assertThat(agents.operationLeaks("forgetful")).isEqualTo(1);
+		agent.close();
+	}
+
+	private static WeakReference<Operation> beginAndDrop(Agent agent) {
+		Operation operation = agent.begin();
+		operation.allocate(100);
+		return new WeakReference<>(operation);
+	}
+
 	private void awaitCollected(WeakReference<?> reference) {
 		awaitCollected(List.of(reference));
 	}

@@ -33,6 +33,17 @@ public interface BlockStore {
 	int sizeClass(int size);
 
 	/**
+	 * Return the capacity of the block a take of the given size gets: what it is counted
+	 * as, and what a budget is checked against before any memory is taken.
+	 * @param size the size in bytes
+	 * @return the capacity in bytes
+	 */
+	default int capacityFor(int size) {
+		int sizeClass = sizeClass(size);
+		return (sizeClass >= 0) ? SizeClasses.capacity(sizeClass) : size;
+	}
+
+	/**
 	 * Return the bytes kept for reuse now.
 	 * @return the retained bytes
 	 */

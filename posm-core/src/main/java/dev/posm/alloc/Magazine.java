@@ -4,25 +4,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One stripe of a pool: a stack of free blocks per size class and its share of the
- * store's {@link RetentionQuota}, guarded by a lock word that its threads take with one
+ * store's {@link ChunkedQuota}, guarded by a lock word that its threads take with one
  * compare-and-set. Threads are spread over magazines by thread id, so a magazine is
  * nearly always taken by the same thread, and its lines stay in that core's cache.
  *
  * @author posm
  */
-@SuppressWarnings("serial") // never serialized
 final class Magazine extends LockWord {
-
-	// keep the lock words of neighbouring magazines off one cache line
-	@SuppressWarnings("unused")
-	private long p1, p2, p3, p4, p5, p6, p7;
 
 	private final Block[][] stacks;
 
 	/** Blocks per class; read without the lock only as a hint. */
 	private final int[] counts;
 
-	private final RetentionQuota quota;
+	private final ChunkedQuota quota;
 
 	private long retained;
 
@@ -36,7 +31,7 @@ final class Magazine extends LockWord {
 	/**
 	 * A magazine with room for {@code blocksPerClass[c]} blocks of each class {@code c}.
 	 */
-	Magazine(int[] blocksPerClass, RetentionQuota quota) {
+	Magazine(int[] blocksPerClass, ChunkedQuota quota) {
 		this.stacks = new Block[blocksPerClass.length][];
 		for (int sizeClass = 0; sizeClass < blocksPerClass.length; sizeClass++) {
 			this.stacks[sizeClass] = new Block[blocksPerClass[sizeClass]];

@@ -29,7 +29,7 @@ public class PooledStore implements BlockStore {
 
 	private final int maxBlockSize;
 
-	private final RetentionQuota quota;
+	private final ChunkedQuota quota;
 
 	private final Magazine[] magazines;
 
@@ -55,7 +55,8 @@ public class PooledStore implements BlockStore {
 					maxRetained / SizeClasses.capacity(sizeClass));
 		}
 		int count = Stripes.count();
-		this.quota = new RetentionQuota(maxRetained, count);
+		// about a quarter of a magazine's fair share per lease
+		this.quota = new ChunkedQuota(maxRetained, maxRetained / (4L * count));
 		this.magazines = new Magazine[count];
 		for (int i = 0; i < count; i++) {
 			this.magazines[i] = new Magazine(this.blocksPerClass, this.quota);
@@ -222,7 +223,7 @@ public class PooledStore implements BlockStore {
 		return this.closed;
 	}
 
-	final RetentionQuota quota() {
+	final ChunkedQuota quota() {
 		return this.quota;
 	}
 
