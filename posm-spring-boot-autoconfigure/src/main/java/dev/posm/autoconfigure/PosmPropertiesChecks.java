@@ -341,8 +341,14 @@ final class PosmPropertiesChecks {
 						allocator(AGENTS + key(agent) + ".allocator", allocator, beanFactory, agentsBeanName));
 			}
 			builder.cacheBlocks(agent, settings.getCacheBlocks());
-			// budgets (settings.getMaxBytesInUse(), getMaxTotalBytesInUse()) go to the
-			// builder here once posm-core takes them
+			DataSize maxBytesInUse = settings.getMaxBytesInUse();
+			if (maxBytesInUse != null) {
+				builder.maxBytesInUse(agent, maxBytesInUse.toBytes());
+			}
+			DataSize maxTotalBytesInUse = settings.getMaxTotalBytesInUse();
+			if (maxTotalBytesInUse != null) {
+				builder.maxTotalBytesInUse(agent, maxTotalBytesInUse.toBytes());
+			}
 		});
 		return builder.build();
 	}

@@ -132,6 +132,11 @@ public class PosmMetrics implements MeterBinder {
 			.baseUnit(BaseUnits.BYTES)
 			.tag(AGENT, name)
 			.register(registry);
+		FunctionCounter.builder("posm.agent.refused", agent, (a) -> a.stats().refused())
+			.description("Takes of the agents of the name refused by a budget (max-bytes-in-use, "
+					+ "max-total-bytes-in-use)")
+			.tag(AGENT, name)
+			.register(registry);
 		Gauge.builder("posm.agent.memory.cached", this.agents, (agents) -> agents.cachedBytes(name))
 			.description("Memory of released blocks the agents of the name (shared and opened) keep for their "
 					+ "next operations: neither in use nor retained by the allocator")

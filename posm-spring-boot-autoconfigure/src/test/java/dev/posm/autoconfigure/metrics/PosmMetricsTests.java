@@ -156,8 +156,8 @@ class PosmMetricsTests {
 			.stream()
 			.filter((meter) -> meter.getId().getName().startsWith("posm."))
 			.toList();
-		// 8 per allocator, 6 per agent name
-		assertThat(meters).hasSize(2 * 8 + 2 * 6);
+		// 8 per allocator, 7 per agent name
+		assertThat(meters).hasSize(2 * 8 + 2 * 7);
 		assertThat(meters).allSatisfy((meter) -> assertThat(meter.getId().getDescription()).isNotBlank());
 		assertThat(meters).filteredOn((meter) -> meter.getId().getName().contains(".memory."))
 			.hasSize(2 * 3 + 2 * 2)
