@@ -34,6 +34,13 @@ public final class Agents {
 	/** Default number of released blocks an agent keeps for its next operations. */
 	public static final int DEFAULT_CACHE_BLOCKS = 2;
 
+	/**
+	 * The most released blocks an agent may keep: they serve the agent's next operations,
+	 * and are neither in use nor bounded by its allocator's {@code max-retained}, so more
+	 * than a few is memory that belongs back in the allocator.
+	 */
+	public static final int MAX_CACHE_BLOCKS = 16;
+
 	private final PosmAllocator defaultAllocator;
 
 	private final Map<String, PosmAllocator> allocators;
@@ -314,8 +321,9 @@ public final class Agents {
 		}
 
 		private static int checkCacheBlocks(int blocks) {
-			if (blocks < 0) {
-				throw new IllegalArgumentException("cacheBlocks must be zero or more, was " + blocks);
+			if (blocks < 0 || blocks > MAX_CACHE_BLOCKS) {
+				throw new IllegalArgumentException(
+						"cacheBlocks must be between 0 and " + MAX_CACHE_BLOCKS + ", was " + blocks);
 			}
 			return blocks;
 		}

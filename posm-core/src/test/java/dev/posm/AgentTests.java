@@ -337,9 +337,13 @@ class AgentTests {
 		assertThatNullPointerException().isThrownBy(() -> this.agents.open(null))
 			.withMessage("An agent name must not be null");
 		assertThatIllegalArgumentException().isThrownBy(() -> Agents.builder(this.allocator).cacheBlocks("x", -1))
-			.withMessage("cacheBlocks must be zero or more, was -1");
+			.withMessage("cacheBlocks must be between 0 and 16, was -1");
 		assertThatIllegalArgumentException().isThrownBy(() -> Agents.builder(this.allocator).defaultCacheBlocks(-2))
-			.withMessage("cacheBlocks must be zero or more, was -2");
+			.withMessage("cacheBlocks must be between 0 and 16, was -2");
+		// a cache of 100,000 blocks would keep memory out of every bound
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Agents.builder(this.allocator).cacheBlocks("x", 100_000))
+			.withMessage("cacheBlocks must be between 0 and 16, was 100000");
 		assertThatNullPointerException().isThrownBy(() -> Agents.builder(null))
 			.withMessage("defaultAllocator must not be null");
 		assertThat(this.agents.all()).isEmpty();

@@ -196,7 +196,7 @@ public class PosmProperties {
 		private @Nullable String allocator;
 
 		/**
-		 * Released blocks the agent keeps for its next operations.
+		 * Released blocks each agent of the name keeps for its next operations, from 0 to 16.
 		 */
 		private int cacheBlocks = 2;
 

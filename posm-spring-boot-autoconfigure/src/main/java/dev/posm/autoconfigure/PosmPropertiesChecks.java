@@ -256,6 +256,13 @@ final class PosmPropertiesChecks {
 					"an agent cannot keep a negative number of blocks",
 					List.of("0 (keep none)", "a positive number of blocks, such as 2"));
 		}
+		if (settings.getCacheBlocks() > Agents.MAX_CACHE_BLOCKS) {
+			throw written.invalid(prefix + "cache-blocks", settings.getCacheBlocks(),
+					"an agent keeps at most " + Agents.MAX_CACHE_BLOCKS + " blocks: they are memory neither in use "
+							+ "nor bounded by its allocator's max-retained",
+					List.of("a number of blocks from 0 to " + Agents.MAX_CACHE_BLOCKS
+							+ " (the default, 2, serves an operation that takes two POSMs at once)"));
+		}
 		budget(written, prefix + "max-bytes-in-use", settings.getMaxBytesInUse());
 		budget(written, prefix + "max-total-bytes-in-use", settings.getMaxTotalBytesInUse());
 	}

@@ -66,6 +66,7 @@ class PosmFailureAnalysisTests {
 			posm.allocators.big-io.thread-cache-blocks | -1     | -1     | negative number of blocks               | 0 (no thread cache)
 			posm.agents.relay.cache-blocks             | -2     | -2     | negative number of blocks               | 0 (keep none)
 			posm.agents.relay.cache-blocks             | two    | two    | it is not a whole number                | a whole number
+			posm.agents.relay.cache-blocks             | 100000 | 100000 | an agent keeps at most 16 blocks        | a number of blocks from 0 to 16
 			posm.agents.relay.max-bytes-in-use         | -1KB   | -1KB   | a size cannot be negative               | a positive size, such as 256KB
 			posm.agents.relay.max-bytes-in-use         | 0      | 0      | would refuse every POSM                 | or leave it out for no budget
 			posm.agents.relay.max-total-bytes-in-use   | -8MB   | -8MB   | a size cannot be negative               | a positive size, such as 256KB
