@@ -1,5 +1,7 @@
 package dev.posm;
 
+import java.lang.ref.WeakReference;
+
 import dev.posm.alloc.Block;
 import dev.posm.alloc.ChunkedQuota;
 import org.jspecify.annotations.Nullable;
@@ -60,6 +62,7 @@ public final class Agent implements AutoCloseable {
 		this.tally = new Tally((this.blocks != null) ? this.blocks.ledger : null, group);
 		// only our own allocators' blocks can be matched by size class
 		this.shelf = new Shelf((this.blocks != null) ? cacheBlocks : 0, this.tally);
+		this.tally.shelf = new WeakReference<>(this.shelf);
 		this.group = group;
 		this.shared = shared;
 		this.maxBytesInUse = maxBytesInUse;

@@ -1,9 +1,12 @@
 package dev.posm;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.posm.alloc.Block;
 import dev.posm.alloc.Stripes;
 
 /**
@@ -81,6 +84,18 @@ final class Ledger {
 			highest = this.peak.get();
 		}
 		return highest;
+	}
+
+	/**
+	 * Take the blocks the agents of this allocator keep for their next operations: what a
+	 * trim gives back besides the store's own.
+	 */
+	List<Block> clearAgentShelves() {
+		List<Block> blocks = new ArrayList<>();
+		for (Tally agent : this.agents) {
+			blocks.addAll(agent.clearShelf());
+		}
+		return blocks;
 	}
 
 	synchronized AllocatorStats stats(long retainedBytes) {

@@ -32,7 +32,8 @@ public interface PosmAllocator extends AutoCloseable {
 	AllocatorStats stats();
 
 	/**
-	 * Give back the memory this allocator keeps for reuse.
+	 * Give back the memory this allocator keeps for reuse, and the blocks that the agents
+	 * bound to it keep for their next operations.
 	 */
 	void trim();
 

@@ -87,12 +87,16 @@ final class StoreAllocator implements PosmAllocator {
 
 	@Override
 	public void trim() {
+		// the agents' caches first: their blocks go to the store, which the trim then empties
+		this.ledger.clearAgentShelves().forEach(this.store::give);
 		this.store.trim();
 	}
 
 	@Override
 	public void close() {
 		this.store.close();
+		// what the agents keep would come back to a store that keeps nothing now
+		this.ledger.clearAgentShelves().forEach(this.store::give);
 	}
 
 	@Override

@@ -3,6 +3,11 @@ package dev.posm;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.posm.alloc.Block;
 import dev.posm.alloc.ChunkedQuota;
 import dev.posm.alloc.LockWord;
 import org.jspecify.annotations.Nullable;
@@ -67,6 +72,12 @@ final class Tally extends LockWord {
 	long peakBytesInUse;
 
 	long cachedBytes;
+
+	/**
+	 * The shelf of the agent that counts here, so that a trim can reach it; weak, so that
+	 * a leak probe, which knows this tally, keeps no block alive through it.
+	 */
+	@Nullable WeakReference<Shelf> shelf;
 
 	/** An opened agent that was closed: its tally retires once nothing is held. */
 	boolean closed;
@@ -249,6 +260,27 @@ final class Tally extends LockWord {
 		if (this.group != null) {
 			this.group.retire(this);
 		}
+	}
+
+	/**
+	 * Take every block off this agent's shelf, for a trim.
+	 */
+	List<Block> clearShelf() {
+		List<Block> blocks = new ArrayList<>();
+		Shelf shelf = (this.shelf != null) ? this.shelf.get() : null;
+		if (shelf == null) {
+			return blocks;
+		}
+		lock();
+		try {
+			for (Block block = shelf.poll(); block != null; block = shelf.poll()) {
+				blocks.add(block);
+			}
+		}
+		finally {
+			unlock();
+		}
+		return blocks;
 	}
 
 	AllocatorStats allocatorStats(long peakBytesInUse, long retainedBytes) {

@@ -52,6 +52,28 @@ class TallyAccountingTests {
 	}
 
 	@Test
+	void aTrimReachesTheCachesOfAgentsAndLeavesThemUsable() {
+		Agent opened = this.agents.open("idle");
+		Agent shared = this.agents.agent("idle");
+		for (Agent agent : List.of(opened, shared)) {
+			try (Operation operation = agent.begin()) {
+				operation.allocate(4096).release();
+			}
+		}
+		assertThat(this.agents.cachedBytes("idle")).isEqualTo(2 * 4096);
+		assertThat(this.allocator.stats().retainedBytes()).isZero();
+		this.allocator.trim();
+		assertThat(this.agents.cachedBytes("idle")).isZero();
+		assertThat(this.allocator.stats().retainedBytes()).isZero();
+		try (Operation operation = opened.begin()) {
+			operation.allocate(4096).release();
+		}
+		assertThat(opened.cachedBytes()).isEqualTo(4096);
+		assertThat(this.allocator.stats().fresh()).isEqualTo(3);
+		opened.close();
+	}
+
+	@Test
 	void aStaleOperationHandleNeverReachesTheNextOperation() {
 		Agent agent = this.agents.open("stale");
 		Operation first = agent.begin();

@@ -97,9 +97,9 @@ public class PosmEndpoint {
 	}
 
 	/**
-	 * Give back the memory every allocator keeps for reuse. Blocks cached by agents for
-	 * their next operations stay with the agents.
-	 * @return the bytes each allocator retained before and after the trim
+	 * Give back the memory every allocator keeps for reuse, and the blocks the agents
+	 * bound to it keep for their next operations.
+	 * @return the bytes each allocator and its agents kept before and after the trim
 	 */
 	@WriteOperation
 	public TrimDescriptor trim() {
@@ -107,14 +107,26 @@ public class PosmEndpoint {
 		long total = 0;
 		for (PosmAllocator allocator : knownAllocators().values()) {
 			long before = allocator.stats().retainedBytes();
+			long cachedBefore = cachedBytesOfAgents(allocator);
 			allocator.trim();
 			long after = allocator.stats().retainedBytes();
-			// blocks released while we trim may be retained again at once: never report less than nothing
-			long given = Math.max(0, before - after);
-			trimmed.put(allocator.name(), new TrimmedAllocator(before, after, given));
+			long cachedAfter = cachedBytesOfAgents(allocator);
+			// blocks released while we trim may be kept again at once: never report less than nothing
+			long given = Math.max(0, before + cachedBefore - after - cachedAfter);
+			trimmed.put(allocator.name(), new TrimmedAllocator(before, after, cachedBefore, cachedAfter, given));
 			total += given;
 		}
 		return new TrimDescriptor(trimmed, total);
+	}
+
+	private long cachedBytesOfAgents(PosmAllocator allocator) {
+		long bytes = 0;
+		for (Agent agent : this.agents.all()) {
+			if (agent.allocator() == allocator) {
+				bytes += this.agents.cachedBytes(agent.name());
+			}
+		}
+		return bytes;
 	}
 
 	private @Nullable AllocatorDescriptor allocator(String name) {
@@ -230,11 +242,15 @@ public class PosmEndpoint {
 	/**
 	 * What a trim gave back from one allocator.
 	 *
-	 * @param retainedBytesBefore bytes kept for reuse before the trim
-	 * @param retainedBytesAfter bytes kept for reuse after the trim
+	 * @param retainedBytesBefore bytes the allocator kept for reuse before the trim
+	 * @param retainedBytesAfter bytes the allocator kept for reuse after the trim
+	 * @param agentCachedBytesBefore bytes its agents kept for their next operations before
+	 * the trim
+	 * @param agentCachedBytesAfter bytes its agents kept after the trim
 	 * @param trimmedBytes bytes given back
 	 */
-	public record TrimmedAllocator(long retainedBytesBefore, long retainedBytesAfter, long trimmedBytes) {
+	public record TrimmedAllocator(long retainedBytesBefore, long retainedBytesAfter, long agentCachedBytesBefore,
+			long agentCachedBytesAfter, long trimmedBytes) {
 
 	}
 
