@@ -222,14 +222,8 @@ public final class Agent implements AutoCloseable {
 	 * Take a block from the allocator: nothing fit on the shelf.
 	 */
 	private Posm allocateFromStore(StoreAllocator blocks, @Nullable OperationState operation, long stamp, int size) {
+		checkTakesLocked(operation, stamp);
 		Tally tally = this.tally;
-		tally.lock();
-		try {
-			checkTakes(operation, stamp);
-		}
-		finally {
-			tally.unlock();
-		}
 		// new memory is slow to get, so not under our lock
 		Block block = blocks.store.take(size);
 		Posm posm = Posm.of(block, blocks);
@@ -288,6 +282,16 @@ public final class Agent implements AutoCloseable {
 		return (operation != null) ? operation.isRunning(stamp) : !this.closed;
 	}
 
+	private void checkTakesLocked(@Nullable OperationState operation, long stamp) {
+		this.tally.lock();
+		try {
+			checkTakes(operation, stamp);
+		}
+		finally {
+			this.tally.unlock();
+		}
+	}
+
 	private void checkTakes(@Nullable OperationState operation, long stamp) {
 		if (!canTake(operation, stamp)) {
 			throw new IllegalStateException(((operation != null) ? operation + " has completed"
@@ -300,14 +304,8 @@ public final class Agent implements AutoCloseable {
 	 * operation takes it back when it completes.
 	 */
 	private Posm adopt(@Nullable OperationState operation, long stamp, int size) {
+		checkTakesLocked(operation, stamp);
 		Tally tally = this.tally;
-		tally.lock();
-		try {
-			checkTakes(operation, stamp);
-		}
-		finally {
-			tally.unlock();
-		}
 		Posm posm = this.allocator.allocate(size);
 		if (operation == null) {
 			return posm;
