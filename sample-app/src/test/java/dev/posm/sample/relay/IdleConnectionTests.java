@@ -109,25 +109,26 @@ class IdleConnectionTests {
 		RelayServer relay = start(timeout);
 		String key = "idle-big-" + System.nanoTime();
 		List<Socket> silent = new ArrayList<>();
-		// when each last moved a byte, seen from the client: the relay saw it no sooner
+		// a lower bound of when the relay last saw each connection move: taken on the client
+		// just before its last connect or send, since the relay cannot see a byte before it is sent
 		List<Long> lastMoved = new ArrayList<>();
 		// never said a word
 		for (int i = 0; i < 2; i++) {
-			silent.add(connect(relay));
 			lastMoved.add(System.nanoTime());
+			silent.add(connect(relay));
 		}
 		// talked, then fell silent
 		Socket talked = connect(relay);
 		assertThat(ping(talked)).isEqualTo("+PONG\r\n");
+		lastMoved.add(System.nanoTime());
 		write(talked, "SET " + key + " " + "x".repeat(64 * 1024) + "\r\n");
 		assertThat(new String(talked.getInputStream().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n");
 		silent.add(talked);
-		lastMoved.add(System.nanoTime());
 		// stalled: asked for replies it never reads, the relay's write to it waits for good
 		Socket stalled = connect(relay);
+		lastMoved.add(System.nanoTime());
 		write(stalled, ("GET " + key + "\r\n").repeat(200));
 		silent.add(stalled);
-		lastMoved.add(System.nanoTime());
 		// one that keeps talking is never idle
 		Socket busy = connect(relay);
 		CompletableFuture<Integer> pings = CompletableFuture.supplyAsync(() -> {
