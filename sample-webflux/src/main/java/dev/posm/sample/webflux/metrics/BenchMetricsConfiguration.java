@@ -1,0 +1,24 @@
+package dev.posm.sample.webflux.metrics;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The meters the WebFlux load bench reads besides Boot's and posm's own.
+ *
+ * @author posm
+ */
+@Configuration(proxyBeanMethods = false)
+class BenchMetricsConfiguration {
+
+	@Bean
+	HeapAllocationMetrics heapAllocationMetrics() {
+		return new HeapAllocationMetrics();
+	}
+
+	@Bean
+	DirectMemoryPeaks directMemoryPeaks() {
+		return new DirectMemoryPeaks();
+	}
+
+}
