@@ -11,6 +11,11 @@
 set -euo pipefail
 export LC_ALL=C
 
+bench_name=relay-bench
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench-lib.sh
+. "$root/posm-benchmarks/bench-lib.sh"
+
 usage() {
 	cat <<'EOF'
 Usage: posm-benchmarks/relay-bench.sh [options]
@@ -39,15 +44,6 @@ directory (logs, raw redis-benchmark output).
 EOF
 }
 
-die() {
-	echo "relay-bench: $*" >&2
-	exit 1
-}
-
-say() {
-	echo "relay-bench: $*" >&2
-}
-
 # ---------------------------------------------------------------------------------------
 # arguments
 
@@ -61,15 +57,6 @@ smoke=0
 profile=1
 build=0
 given=" "
-
-whole_number() { # option value max [min]
-	local min=${4-1}
-	if [[ ! $2 =~ ^[0-9]{1,10}$ ]] || ((10#$2 < min || 10#$2 > $3)); then
-		echo "relay-bench: $1 wants a whole number from $min to $3, got '$2'" >&2
-		exit 2
-	fi
-	REPLY=$((10#$2))
-}
 
 while (($#)); do
 	case $1 in
@@ -107,54 +94,12 @@ if ((smoke)); then
 fi
 [[ -n $warmup ]] || warmup=$requests
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 helpers=$root/posm-benchmarks/relay-bench
 
 # ---------------------------------------------------------------------------------------
 # everything started is stopped on exit, by pid
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/relay-bench.XXXXXX")
-started=()
-
-stop_pid() { # pid name
-	local pid=$1 i
-	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-	kill -TERM "$pid" 2>/dev/null || true
-	for ((i = 0; i < 150; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		say "$2 (pid $pid) did not stop in 15 s: killing it"
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	wait "$pid" 2>/dev/null || true
-}
-
-forget_pid() { # pid
-	local kept=() p
-	for p in "${started[@]}"; do
-		[[ $p == "$1" ]] || kept+=("$p")
-	done
-	started=(${kept[@]+"${kept[@]}"})
-}
-
-cleanup() {
-	local status=$? i
-	trap - EXIT INT TERM
-	for ((i = ${#started[@]} - 1; i >= 0; i--)); do
-		stop_pid "${started[i]}" "process"
-	done
-	if ((status != 0)) || [[ ${RELAY_BENCH_KEEP:-0} == 1 ]]; then
-		say "logs and raw output kept in $work"
-	else
-		rm -rf "$work"
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_start RELAY_BENCH_KEEP
 
 # ---------------------------------------------------------------------------------------
 # what it needs
@@ -166,72 +111,24 @@ install_missing() {
 	command -v haproxy >/dev/null || missing+=(haproxy)
 	((smoke)) || command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
 	command -v curl >/dev/null || missing+=(curl)
-	((${#missing[@]})) || return 0
-	say "installing ${missing[*]}"
-	command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get to install them: install them first"
-	local as_root=()
-	if [[ $(id -u) != 0 ]]; then
-		command -v sudo >/dev/null || die "missing ${missing[*]}: run as root or install them first"
-		as_root=(sudo)
-	fi
-	"${as_root[@]}" apt-get update -qq
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		"${missing[@]}" >/dev/null
+	apt_install ${missing[@]+"${missing[@]}"}
 }
 install_missing
 
-java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
-command -v "$java_bin" >/dev/null || die "no java: put a JDK (17 or later) on the PATH or set JAVA_HOME"
+find_java
 jcmd_bin=$(dirname "$(readlink -f "$(command -v "$java_bin")")")/jcmd
 if ((profile)) && [[ ! -x $jcmd_bin ]]; then
 	say "no jcmd beside $java_bin (a JRE?): skipping the profile pass"
 	profile=0
 fi
 
-find_jar() {
-	local jar
-	for jar in "$root"/sample-app/target/sample-app-*.jar; do
-		[[ -f $jar ]] && { echo "$jar"; return 0; }
-	done
-	return 1
-}
-if ((build)) || ! find_jar >/dev/null; then
-	say "building the sample jar"
-	(cd "$root" && ./mvnw -B -ntp -q -pl sample-app -am package -DskipTests) >"$work/build.log" 2>&1 ||
-		{ tail -n 40 "$work/build.log" >&2; die "building the sample jar failed"; }
-fi
-jar=$(find_jar) || die "no sample jar in sample-app/target after the build"
+jar=$(module_jar sample-app "$build")
 
-if [[ -z $out ]]; then
-	if ((smoke)); then out=$work/out; else out=$root/docs; fi
-fi
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-
-java_opts=${RELAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC}
-if ((smoke)); then
-	# only start-up matters here: C1 alone starts the five JVMs faster
-	java_opts+=" -XX:TieredStopAtLevel=1"
-fi
+output_dir
+java_opts=$(server_java_opts "${RELAY_JAVA_OPTS-}")
 
 # ---------------------------------------------------------------------------------------
 # ports and readiness
-
-used_ports=" "
-free_port() { # sets REPLY: a loopback port nothing listens on, not handed out before
-	local p i
-	for ((i = 0; i < 500; i++)); do
-		# below the usual ephemeral range (32768-60999), so that no client socket takes it
-		p=$((20000 + RANDOM % 12000))
-		[[ $used_ports == *" $p "* ]] && continue
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			used_ports+="$p "
-			REPLY=$p
-			return 0
-		fi
-	done
-	die "no free loopback port found in 500 tries"
-}
 
 pong() { # port
 	[[ $(timeout 5 redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null) == PONG ]]
@@ -306,18 +203,6 @@ parse_bench() { # output.csv
 			if (sr == "" || gr == "") exit 1
 			print sr, gr, s50, s99, g50, g99
 		}' "$1"
-}
-
-get_json() { # management-port path
-	curl -fs --max-time 10 "http://127.0.0.1:$1/actuator/$2" || true
-}
-
-measurement() { # json statistic
-	sed -n "s/.*\"statistic\":\"$2\",\"value\":\([-0-9.eE+]*\).*/\1/p" <<<"$1"
-}
-
-field() { # json name
-	grep -o "\"$2\":[0-9]*" <<<"$1" | head -n 1 | cut -d: -f2
 }
 
 # "gc_count gc_seconds relay_alloc_bytes posm_allocations posm_fresh" of a running relay
@@ -492,20 +377,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # medians and ratios
 
 summary=$work/summary.csv
-awk -F, -v order="${configs[*]}" '
-	function median(key,   n, i, j, t, v) {
-		n = count[key]
-		if (n == 0) return ""
-		for (i = 1; i <= n; i++) v[i] = values[key, i]
-		for (i = 2; i <= n; i++) {
-			t = v[i]
-			for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
-			v[j + 1] = t
-		}
-		return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	}
-	function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "" : sprintf("%.2f", a / b) }
-	function fmt(x, f) { return (x == "") ? "" : sprintf(f, x) }
+awk -F, -v order="${configs[*]}" "$awk_median"'
 	NR == 1 { for (i = 1; i <= NF; i++) column[i] = $i; next }
 	{
 		runs[$2]++
@@ -548,11 +420,7 @@ fi
 
 {
 	echo "command: posm-benchmarks/relay-bench.sh $( ((smoke)) && echo '--smoke ')-n $requests -c $connections -P $pipeline -r $repeats -w $warmup"
-	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "cpus: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-	echo "memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-	echo "kernel: $(uname -sr)"
-	echo "java: $("$java_bin" -version 2>&1 | head -n 2 | tr '\n' ' ')"
+	machine_lines
 	echo "relay jvm options: $java_opts"
 	echo "redis: $(redis-server --version)"
 	echo "redis-benchmark: $(redis-benchmark --version 2>/dev/null || echo unknown)"
