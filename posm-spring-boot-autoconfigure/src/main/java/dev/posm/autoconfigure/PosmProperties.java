@@ -52,6 +52,8 @@ public class PosmProperties {
 
 	private final Observations observations = new Observations();
 
+	private final Netty netty = new Netty();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -94,6 +96,10 @@ public class PosmProperties {
 
 	public Observations getObservations() {
 		return this.observations;
+	}
+
+	public Netty getNetty() {
+		return this.netty;
 	}
 
 	/**
@@ -262,6 +268,87 @@ public class PosmProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Settings of the agents that Reactor Netty's connections get: one opened agent per
+	 * connection, installed as the connection's allocator.
+	 */
+	public static class Netty {
+
+		private final Server server = new Server();
+
+		private final Client client = new Client();
+
+		public Server getServer() {
+			return this.server;
+		}
+
+		public Client getClient() {
+			return this.client;
+		}
+
+		/**
+		 * The connections a Reactor Netty server (WebFlux) accepts.
+		 */
+		public static class Server extends Connections {
+
+			public Server() {
+				super("http-server");
+			}
+
+		}
+
+		/**
+		 * The connections of the Reactor Netty HttpClient behind WebClient and RestClient.
+		 */
+		public static class Client extends Connections {
+
+			public Client() {
+				super("http-client");
+			}
+
+		}
+
+	}
+
+	/**
+	 * Settings of the connections of one side of Reactor Netty.
+	 */
+	public abstract static class Connections {
+
+		/**
+		 * Whether each connection gets an opened agent of its own as its allocator. When
+		 * disabled, Netty's own allocator serves it.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Name of the connections' agents, whose allocator and budgets are those of
+		 * posm.agents.<name>.
+		 */
+		private String agent;
+
+		protected Connections(String agent) {
+			this.agent = agent;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getAgent() {
+			return this.agent;
+		}
+
+		public void setAgent(String agent) {
+			this.agent = agent;
 		}
 
 	}

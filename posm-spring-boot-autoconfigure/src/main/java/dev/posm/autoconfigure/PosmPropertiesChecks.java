@@ -71,6 +71,7 @@ final class PosmPropertiesChecks {
 		Written written = new Written(environment);
 		properties.getAllocators().forEach((name, settings) -> checkAllocator(name, settings, written, classLoader));
 		properties.getAgents().forEach((name, settings) -> checkAgent(name, settings, written));
+		checkNetty(properties.getNetty(), written);
 		return properties;
 	}
 
@@ -265,6 +266,22 @@ final class PosmPropertiesChecks {
 		}
 		budget(written, prefix + "max-bytes-in-use", settings.getMaxBytesInUse());
 		budget(written, prefix + "max-total-bytes-in-use", settings.getMaxTotalBytesInUse());
+	}
+
+	private static void checkNetty(PosmProperties.Netty netty, Written written) {
+		PosmProperties.Netty defaults = new PosmProperties.Netty();
+		agentName(written, PosmPropertyNames.PREFIX + ".netty.server.agent", netty.getServer().getAgent(),
+				defaults.getServer().getAgent());
+		agentName(written, PosmPropertyNames.PREFIX + ".netty.client.agent", netty.getClient().getAgent(),
+				defaults.getClient().getAgent());
+	}
+
+	private static void agentName(Written written, String property, @Nullable String name, String example) {
+		if (name == null || name.isBlank()) {
+			throw written.invalid(property, (name != null) ? name : "", "an agent needs a name",
+					List.of("a name such as " + example + " (the default), whose settings are those of posm.agents."
+							+ example));
+		}
 	}
 
 	private static void budget(Written written, String property, @Nullable DataSize budget) {

@@ -14,8 +14,9 @@ import dev.posm.autoconfigure.PosmProperties;
 
 /**
  * The {@code posm.*} values that Spring AOT fixes at build time: whether posm is enabled,
- * whether operations are observed (both decide which beans exist) and the names of the
- * allocators of {@code posm.allocators} (each one a bean definition). An AOT-processed
+ * whether operations are observed, whether Reactor Netty's server and client connections
+ * get agents (each decides which beans exist) and the names of the allocators of
+ * {@code posm.allocators} (each one a bean definition). An AOT-processed
  * application checks them against its run-time environment before any bean is created,
  * and stops if one differs, since the frozen bean definitions would silently ignore it.
  * <p>
@@ -28,18 +29,33 @@ import dev.posm.autoconfigure.PosmProperties;
  * @param observationsEnabled the value of {@code posm.observations.enabled}
  * @param allocators the names of the allocators of {@code posm.allocators} but
  * {@code default} (a bean of that name exists either way), sorted
+ * @param nettyServerEnabled the value of {@code posm.netty.server.enabled}
+ * @param nettyClientEnabled the value of {@code posm.netty.client.enabled}
  * @author posm
  */
-public record BuildTimePosmProperties(boolean enabled, boolean observationsEnabled, List<String> allocators) {
+public record BuildTimePosmProperties(boolean enabled, boolean observationsEnabled, List<String> allocators,
+		boolean nettyServerEnabled, boolean nettyClientEnabled) {
 
 	/**
 	 * Create an instance, sorting the names.
 	 * @param enabled the value of {@code posm.enabled}
 	 * @param observationsEnabled the value of {@code posm.observations.enabled}
 	 * @param allocators the names of the allocators of {@code posm.allocators}
+	 * @param nettyServerEnabled the value of {@code posm.netty.server.enabled}
+	 * @param nettyClientEnabled the value of {@code posm.netty.client.enabled}
 	 */
 	public BuildTimePosmProperties {
 		allocators = List.copyOf(new TreeSet<>(allocators));
+	}
+
+	/**
+	 * Create an instance with Reactor Netty's connections on posm (the default).
+	 * @param enabled the value of {@code posm.enabled}
+	 * @param observationsEnabled the value of {@code posm.observations.enabled}
+	 * @param allocators the names of the allocators of {@code posm.allocators}
+	 */
+	public BuildTimePosmProperties(boolean enabled, boolean observationsEnabled, List<String> allocators) {
+		this(enabled, observationsEnabled, allocators, true, true);
 	}
 
 	/**
@@ -51,6 +67,8 @@ public record BuildTimePosmProperties(boolean enabled, boolean observationsEnabl
 		Binder binder = Binder.get(environment);
 		boolean enabled = binder.bind("posm.enabled", Boolean.class).orElse(true);
 		boolean observations = binder.bind("posm.observations.enabled", Boolean.class).orElse(false);
+		boolean nettyServer = binder.bind("posm.netty.server.enabled", Boolean.class).orElse(true);
+		boolean nettyClient = binder.bind("posm.netty.client.enabled", Boolean.class).orElse(true);
 		// names only: a bad setting is reported, with its own property, when its bean is created
 		Set<String> allocators = binder.bind("posm.allocators", Bindable.mapOf(String.class, Object.class))
 			.map(Map::keySet)
@@ -58,7 +76,7 @@ public record BuildTimePosmProperties(boolean enabled, boolean observationsEnabl
 		List<String> names = new ArrayList<>(allocators);
 		// its bean exists whether it is configured or not, and takes its settings when created
 		names.remove(PosmProperties.DEFAULT_ALLOCATOR_NAME);
-		return new BuildTimePosmProperties(enabled, observations, names);
+		return new BuildTimePosmProperties(enabled, observations, names, nettyServer, nettyClient);
 	}
 
 	/**
@@ -81,6 +99,16 @@ public record BuildTimePosmProperties(boolean enabled, boolean observationsEnabl
 			throw new PosmPropertyFixedAtBuildTimeException("posm.observations.enabled",
 					String.valueOf(runTime.observationsEnabled), String.valueOf(this.observationsEnabled),
 					"it decides whether the observing operation listener bean exists");
+		}
+		if (runTime.nettyServerEnabled != this.nettyServerEnabled) {
+			throw new PosmPropertyFixedAtBuildTimeException("posm.netty.server.enabled",
+					String.valueOf(runTime.nettyServerEnabled), String.valueOf(this.nettyServerEnabled),
+					"it decides whether the Reactor Netty server customizer bean exists");
+		}
+		if (runTime.nettyClientEnabled != this.nettyClientEnabled) {
+			throw new PosmPropertyFixedAtBuildTimeException("posm.netty.client.enabled",
+					String.valueOf(runTime.nettyClientEnabled), String.valueOf(this.nettyClientEnabled),
+					"it decides whether the Reactor Netty client customizer beans exist");
 		}
 		String reason = "every allocator of posm.allocators is a bean, and the bean definitions were fixed at build time";
 		String built = "the allocators of posm.allocators were " + this.allocators;

@@ -49,8 +49,9 @@ class BuildTimePosmPropertiesAotProcessor implements BeanFactoryInitializationAo
 			builder.addJavadoc("Stop if a posm property that was fixed at build time has another value now.");
 			builder.addModifiers(Modifier.PRIVATE);
 			builder.addParameter(Environment.class, "environment");
-			builder.addStatement("new $T($L, $L, $T.of($L)).check(environment)", BuildTimePosmProperties.class,
-					properties.enabled(), properties.observationsEnabled(), List.class, names.build());
+			builder.addStatement("new $T($L, $L, $T.of($L), $L, $L).check(environment)",
+					BuildTimePosmProperties.class, properties.enabled(), properties.observationsEnabled(), List.class,
+					names.build(), properties.nettyServerEnabled(), properties.nettyClientEnabled());
 		});
 		code.addInitializer(method.toMethodReference());
 	}

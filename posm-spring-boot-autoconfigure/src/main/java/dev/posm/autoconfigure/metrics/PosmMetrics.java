@@ -37,12 +37,20 @@ public class PosmMetrics implements MeterBinder {
 
 	private static final String OUTCOME = "outcome";
 
+	private static final String LEAKS_DESCRIPTION = "POSMs dropped without release and found by the garbage "
+			+ "collector, by the agent name that took them";
+
+	/** The {@code agent} of leaks that no agent took: POSMs taken from an allocator directly. */
+	private static final String NO_AGENT = "none";
+
 	private final Agents agents;
 
 	private final List<PosmAllocator> allocators;
 
 	// held here because meters keep only weak references to what they read
 	private final Map<String, SucceededOperations> succeeded = new ConcurrentHashMap<>();
+
+	private final Map<String, UnattributedLeaks> unattributedLeaks = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a binder for the given agents and allocators. Allocators that agents use
@@ -91,9 +99,11 @@ public class PosmMetrics implements MeterBinder {
 					+ "dropped by the garbage collector")
 			.tag(ALLOCATOR, name)
 			.register(registry);
-		FunctionCounter.builder("posm.leaks", allocator, PosmAllocator::leaks)
-			.description("POSMs dropped without release and found by the garbage collector")
-			.tag(ALLOCATOR, name)
+		UnattributedLeaks unattributed = this.unattributedLeaks.computeIfAbsent(name,
+				(key) -> new UnattributedLeaks(allocator, this.agents));
+		FunctionCounter.builder("posm.leaks", unattributed, UnattributedLeaks::count)
+			.description(LEAKS_DESCRIPTION)
+			.tags(ALLOCATOR, name, AGENT, NO_AGENT)
 			.register(registry);
 		Gauge.builder("posm.memory.used", allocator, (a) -> a.stats().bytesInUse())
 			.description("Memory held by POSM holders now (block capacities)")
@@ -114,6 +124,10 @@ public class PosmMetrics implements MeterBinder {
 
 	private void bindAgent(MeterRegistry registry, Agent agent) {
 		String name = agent.name();
+		FunctionCounter.builder("posm.leaks", this.agents, (agents) -> agents.leaks(name))
+			.description(LEAKS_DESCRIPTION)
+			.tags(ALLOCATOR, agent.allocator().name(), AGENT, name)
+			.register(registry);
 		SucceededOperations succeeded = this.succeeded.computeIfAbsent(name, (key) -> new SucceededOperations(agent));
 		FunctionCounter.builder("posm.agent.operations", succeeded, SucceededOperations::count)
 			.description("Completed operations of the agent, by whether they succeeded or failed")
@@ -147,6 +161,39 @@ public class PosmMetrics implements MeterBinder {
 			.description("Agents opened under this name and not yet closed")
 			.tag(AGENT, name)
 			.register(registry);
+	}
+
+	/**
+	 * Leaks of an allocator that no agent name accounts for: POSMs taken from it
+	 * directly. Read without a lock, as the difference of two counts that only grow: it
+	 * may lag behind for a moment, and a counter must not go down, so the highest value
+	 * seen is reported.
+	 */
+	private static final class UnattributedLeaks {
+
+		private final PosmAllocator allocator;
+
+		private final Agents agents;
+
+		private final AtomicLong highest = new AtomicLong();
+
+		UnattributedLeaks(PosmAllocator allocator, Agents agents) {
+			this.allocator = allocator;
+			this.agents = agents;
+		}
+
+		double count() {
+			long byAgents = 0;
+			for (Agent agent : this.agents.all()) {
+				if (agent.allocator() == this.allocator) {
+					byAgents += this.agents.leaks(agent.name());
+				}
+			}
+			// the agents' leaks read after the allocator's: never more than it counted
+			long all = this.allocator.leaks();
+			return this.highest.accumulateAndGet(Math.max(0, all - byAgents), Math::max);
+		}
+
 	}
 
 	/**

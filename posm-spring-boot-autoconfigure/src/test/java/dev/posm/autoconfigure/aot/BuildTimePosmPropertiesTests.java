@@ -92,6 +92,25 @@ class BuildTimePosmPropertiesTests {
 	}
 
 	@Test
+	void reactorNettySwitchesAreReadAndNamed() {
+		MockEnvironment environment = new MockEnvironment().withProperty("posm.netty.server.enabled", "false");
+		BuildTimePosmProperties built = BuildTimePosmProperties.of(environment);
+		assertThat(built).isEqualTo(new BuildTimePosmProperties(true, false, List.of(), false, true));
+		assertThatNoException().isThrownBy(() -> built.check(environment));
+		assertThatExceptionOfType(PosmPropertyFixedAtBuildTimeException.class)
+			.isThrownBy(() -> built.check(new MockEnvironment()))
+			.satisfies((ex) -> {
+				assertThat(ex.getProperty()).isEqualTo("posm.netty.server.enabled");
+				assertThat(ex.getRunTimeValue()).isEqualTo("true");
+				assertThat(ex.getBuildTimeValue()).isEqualTo("false");
+			});
+		assertThatExceptionOfType(PosmPropertyFixedAtBuildTimeException.class)
+			.isThrownBy(() -> new BuildTimePosmProperties(true, false, List.of())
+				.check(new MockEnvironment().withProperty("posm.netty.client.enabled", "false")))
+			.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("posm.netty.client.enabled"));
+	}
+
+	@Test
 	void failureAnalysisNamesThePropertyBothValuesAndTheWaysOut() {
 		PosmPropertyFixedAtBuildTimeException ex = new PosmPropertyFixedAtBuildTimeException("posm.enabled", "false",
 				"true", "it decides whether posm's beans exist");

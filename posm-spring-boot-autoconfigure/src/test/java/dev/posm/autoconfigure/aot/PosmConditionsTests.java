@@ -36,7 +36,8 @@ class PosmConditionsTests {
 			}
 		}
 		// what BuildTimePosmProperties compares; a new one needs adding there, then here
-		assertThat(properties).containsExactly("posm.enabled", "posm.observations.enabled");
+		assertThat(properties).containsExactly("posm.enabled", "posm.netty.client.enabled", "posm.netty.server.enabled",
+				"posm.observations.enabled");
 	}
 
 	private static void collect(Class<?> type, Set<String> properties) {

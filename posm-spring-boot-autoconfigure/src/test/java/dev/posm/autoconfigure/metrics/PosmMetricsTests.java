@@ -1,5 +1,6 @@
 package dev.posm.autoconfigure.metrics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,13 +16,16 @@ import dev.posm.Allocators;
 import dev.posm.Operation;
 import dev.posm.PosmAllocator;
 import dev.posm.autoconfigure.actuate.WorkloadApplication;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link PosmMetrics} against a {@link SimpleMeterRegistry}.
@@ -58,7 +62,7 @@ class PosmMetricsTests {
 		assertThat(counter("posm.allocations", "allocator", "big-io", "outcome", "fresh")).isEqualTo(2);
 		assertThat(counter("posm.releases", "allocator", "big-io")).isEqualTo(2);
 		assertThat(counter("posm.reclaimed", "allocator", "big-io")).isEqualTo(1);
-		assertThat(counter("posm.leaks", "allocator", "big-io")).isZero();
+		assertThat(leaks("allocator", "big-io")).isZero();
 		assertThat(gauge("posm.memory.peak", "allocator", "big-io")).isEqualTo(WorkloadApplication.PAGE);
 		assertThat(gauge("posm.memory.retained", "allocator", "default")).isEqualTo(1024);
 		assertThat(counter("posm.agent.operations", "agent", "relay", "outcome", "success")).isEqualTo(2);
@@ -149,6 +153,36 @@ class PosmMetricsTests {
 	}
 
 	@Test
+	void leaksAreCountedByTheAgentNameThatTookThem() {
+		bind();
+		try (Agent connection = this.agents.open("uploads")) {
+			takeAndDrop(connection);
+			takeAndDrop(connection);
+		}
+		dropOutsideAnyAgent(this.bigIo);
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+			System.gc();
+			return this.defaultAllocator.leaks() == 2 && this.bigIo.leaks() == 1;
+		});
+		assertThat(counter("posm.leaks", "allocator", "default", "agent", "uploads")).isEqualTo(2);
+		assertThat(counter("posm.leaks", "allocator", "default", "agent", "none")).isZero();
+		assertThat(counter("posm.leaks", "allocator", "big-io", "agent", "none")).isEqualTo(1);
+		assertThat(leaks("allocator", "default")).isEqualTo(2);
+		// one set of tag keys for the name, as Prometheus needs
+		assertThat(this.registry.find("posm.leaks").functionCounters())
+			.allSatisfy((meter) -> assertThat(meter.getId().getTags()).extracting(Tag::getKey)
+				.containsExactlyInAnyOrder("allocator", "agent"));
+	}
+
+	private static void takeAndDrop(Agent agent) {
+		agent.allocate(100).buffer().put(0, (byte) 1);
+	}
+
+	private static void dropOutsideAnyAgent(PosmAllocator allocator) {
+		allocator.allocate(100).buffer().put(0, (byte) 1);
+	}
+
+	@Test
 	void everyMeterHasADescriptionAndByteGaugesHaveTheirUnit() {
 		bind();
 		WorkloadApplication.run(this.agents, this.defaultAllocator);
@@ -156,8 +190,8 @@ class PosmMetricsTests {
 			.stream()
 			.filter((meter) -> meter.getId().getName().startsWith("posm."))
 			.toList();
-		// 8 per allocator, 7 per agent name
-		assertThat(meters).hasSize(2 * 8 + 2 * 7);
+		// 8 per allocator, 8 per agent name
+		assertThat(meters).hasSize(2 * 8 + 2 * 8);
 		assertThat(meters).allSatisfy((meter) -> assertThat(meter.getId().getDescription()).isNotBlank());
 		assertThat(meters).filteredOn((meter) -> meter.getId().getName().contains(".memory."))
 			.hasSize(2 * 3 + 2 * 2)
@@ -231,7 +265,7 @@ class PosmMetricsTests {
 		assertThat(counter("posm.allocations", "allocator", name, "outcome", "fresh")).isEqualTo(stats.fresh());
 		assertThat(counter("posm.releases", "allocator", name)).isEqualTo(stats.releases());
 		assertThat(counter("posm.reclaimed", "allocator", name)).isEqualTo(stats.reclaimed());
-		assertThat(counter("posm.leaks", "allocator", name)).isEqualTo(allocator.leaks());
+		assertThat(leaks("allocator", name)).isEqualTo(allocator.leaks());
 		assertThat(gauge("posm.memory.used", "allocator", name)).isEqualTo(stats.bytesInUse());
 		assertThat(gauge("posm.memory.peak", "allocator", name)).isEqualTo(stats.peakBytesInUse());
 		assertThat(gauge("posm.memory.retained", "allocator", name)).isEqualTo(stats.retainedBytes());
@@ -247,10 +281,22 @@ class PosmMetricsTests {
 		assertThat(gauge("posm.agent.active", "agent", name)).isEqualTo(stats.activeOperations());
 		assertThat(gauge("posm.agent.memory.used", "agent", name)).isEqualTo(stats.bytesInUse());
 		assertThat(gauge("posm.agent.open", "agent", name)).isEqualTo(this.agents.openCount(name));
+		assertThat(counter("posm.leaks", "agent", name, "allocator", agent.allocator().name()))
+			.isEqualTo(this.agents.leaks(name));
 	}
 
 	private double counter(String name, String... tags) {
 		return this.registry.get(name).tags(tags).functionCounter().count();
+	}
+
+	/**
+	 * Return the leaks of every series of {@code posm.leaks} with the given tags: one per
+	 * agent name, and {@code agent=none} for POSMs that no agent took.
+	 */
+	private double leaks(String... tags) {
+		return this.registry.find("posm.leaks").tags(tags).functionCounters().stream()
+			.mapToDouble(FunctionCounter::count)
+			.sum();
 	}
 
 	private double gauge(String name, String... tags) {
