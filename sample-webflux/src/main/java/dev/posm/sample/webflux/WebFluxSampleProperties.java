@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
@@ -54,6 +55,9 @@ public class WebFluxSampleProperties implements Validator {
 		if (baseUrl != null && !(isHttp(baseUrl.getScheme()) && baseUrl.getHost() != null)) {
 			errors.rejectValue("upstream.baseUrl", "url",
 					"must be an http or https URL with a host, such as http://localhost:8090");
+		}
+		if (properties.upstream.maxIdleTime.isNegative() || properties.upstream.maxIdleTime.isZero()) {
+			errors.rejectValue("upstream.maxIdleTime", "range", "must be a positive duration, such as 30s");
 		}
 	}
 
@@ -116,12 +120,28 @@ public class WebFluxSampleProperties implements Validator {
 		 */
 		private @Nullable URI baseUrl;
 
+		/**
+		 * How long a connection of the WebClient may stay idle in its pool before it is
+		 * closed; keep it shorter than the upstream's idle timeout (this service's is
+		 * server.netty.idle-timeout), or a request may be sent on a connection the
+		 * upstream is closing.
+		 */
+		private Duration maxIdleTime = Duration.ofSeconds(30);
+
 		public @Nullable URI getBaseUrl() {
 			return this.baseUrl;
 		}
 
 		public void setBaseUrl(@Nullable URI baseUrl) {
 			this.baseUrl = baseUrl;
+		}
+
+		public Duration getMaxIdleTime() {
+			return this.maxIdleTime;
+		}
+
+		public void setMaxIdleTime(Duration maxIdleTime) {
+			this.maxIdleTime = maxIdleTime;
 		}
 
 	}

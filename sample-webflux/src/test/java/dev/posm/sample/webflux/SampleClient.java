@@ -30,6 +30,8 @@ final class SampleClient implements AutoCloseable {
 		this.connections = ConnectionProvider.builder("sample-client")
 			.maxConnections(maxConnections)
 			.pendingAcquireMaxCount(-1)
+			// closed before the server's idle timeout could close it under a new request
+			.maxIdleTime(Duration.ofSeconds(1))
 			.build();
 		HttpClient http = HttpClient.create(this.connections).responseTimeout(Duration.ofSeconds(60));
 		this.client = WebClient.builder()

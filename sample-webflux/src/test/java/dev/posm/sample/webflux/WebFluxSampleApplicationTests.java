@@ -10,7 +10,6 @@ import java.util.Random;
 
 import dev.posm.sample.webflux.api.BodyDigest.Digest;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,15 +18,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,27 +37,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * @author posm
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
-class WebFluxSampleApplicationTests {
-
-	private static final SampleFiles files = new SampleFiles();
+class WebFluxSampleApplicationTests extends SampleServerTestBase {
 
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
 
-	@LocalServerPort
-	private int port;
-
 	private SampleClient client;
-
-	@DynamicPropertySource
-	static void filesRoot(DynamicPropertyRegistry registry) {
-		files.register(registry);
-	}
-
-	@AfterAll
-	static void deleteFiles() throws IOException {
-		files.delete();
-	}
 
 	@BeforeEach
 	void openClient() {
@@ -135,7 +116,7 @@ class WebFluxSampleApplicationTests {
 	void downloadIsTheFile() throws IOException {
 		byte[] content = new byte[3 * 64 * 1024 + 5];
 		new Random(7).nextBytes(content);
-		Files.write(files.directory().resolve("report-1.bin"), content);
+		Files.write(files.resolve("report-1.bin"), content);
 		ResponseEntity<byte[]> download = get("/api/files/report-1.bin").toEntity(byte[].class).block();
 		assertThat(download.getHeaders().getContentLength()).isEqualTo(content.length);
 		assertThat(download.getBody()).isEqualTo(content);
@@ -151,8 +132,8 @@ class WebFluxSampleApplicationTests {
 	void downloadOfWhatIsNotAFileOfTheDirectoryIsNotFound() throws IOException {
 		Path outside = Files.createTempFile("outside", ".txt");
 		try {
-			Files.createSymbolicLink(files.directory().resolve("link-out"), outside);
-			Files.createDirectories(files.directory().resolve("a-directory"));
+			Files.createSymbolicLink(files.resolve("link-out"), outside);
+			Files.createDirectories(files.resolve("a-directory"));
 			for (String name : List.of("missing", "link-out", "a-directory")) {
 				assertThatExceptionOfType(WebClientResponseException.class)
 					.isThrownBy(() -> get("/api/files/" + name).toBodilessEntity().block())

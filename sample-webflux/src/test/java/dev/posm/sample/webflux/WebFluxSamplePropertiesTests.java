@@ -27,6 +27,7 @@ class WebFluxSamplePropertiesTests {
 			assertThat(properties.getFiles().getRoot()).isEqualTo(".");
 			assertThat(properties.getFiles().getChunkSize().toKilobytes()).isEqualTo(64);
 			assertThat(properties.getUpstream().getBaseUrl()).isNull();
+			assertThat(properties.getUpstream().getMaxIdleTime()).hasSeconds(30);
 		});
 	}
 
@@ -38,6 +39,7 @@ class WebFluxSamplePropertiesTests {
 			sample.webflux.files.chunk-size=17MB             | files.chunkSize  | must be between 1B and 16MB
 			sample.webflux.upstream.base-url=ftp://host/     | upstream.baseUrl | must be an http or https URL
 			sample.webflux.upstream.base-url=localhost:8090  | upstream.baseUrl | must be an http or https URL
+			sample.webflux.upstream.max-idle-time=0s         | upstream.maxIdleTime | must be a positive duration
 			""")
 	void badValueStopsStartUpNamingIt(String property, String field, String message) {
 		this.contextRunner.withPropertyValues(property).run((context) -> {
