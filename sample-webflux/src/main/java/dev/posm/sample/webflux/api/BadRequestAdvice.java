@@ -17,7 +17,7 @@ import org.springframework.web.server.ServerWebInputException;
 class BadRequestAdvice {
 
 	@ExceptionHandler
-	ProblemDetail invalidParameter(InvalidParameterException ex) {
+	ProblemDetail invalidParameter(BadParameterException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
 		problem.setProperty("parameter", ex.getParameter());
 		return problem;

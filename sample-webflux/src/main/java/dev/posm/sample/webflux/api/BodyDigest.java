@@ -39,8 +39,8 @@ public final class BodyDigest {
 	 * @return the length and the digest
 	 */
 	public static Mono<Digest> of(Flux<DataBuffer> body) {
+		// an empty body reduces to the seed: 0 bytes and the digest of nothing
 		return body.reduceWith(BodyDigest::new, BodyDigest::add)
-			.switchIfEmpty(Mono.fromSupplier(BodyDigest::new))
 			.map(BodyDigest::result)
 			.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 	}

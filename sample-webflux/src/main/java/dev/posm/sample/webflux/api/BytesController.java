@@ -26,7 +26,7 @@ class BytesController {
 	@GetMapping(path = "/api/bytes", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
 	Flux<DataBuffer> bytes(@RequestParam(defaultValue = "65536") int size, ServerHttpResponse response) {
 		if (size < 0 || size > MAX_SIZE) {
-			throw new InvalidParameterException("size", size, "a number of bytes from 0 to " + MAX_SIZE);
+			throw new BadParameterException("size", size, "a number of bytes from 0 to " + MAX_SIZE);
 		}
 		response.getHeaders().setContentLength(size);
 		DataBufferFactory factory = response.bufferFactory();

@@ -32,10 +32,10 @@ class EventsController {
 	Flux<ServerSentEvent<Tick>> events(@RequestParam(defaultValue = "10") int count,
 			@RequestParam(defaultValue = "1s") @DurationFormat(style = DurationFormat.Style.SIMPLE) Duration interval) {
 		if (count < 1 || count > MAX_COUNT) {
-			throw new InvalidParameterException("count", count, "from 1 to " + MAX_COUNT);
+			throw new BadParameterException("count", count, "from 1 to " + MAX_COUNT);
 		}
 		if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0) {
-			throw new InvalidParameterException("interval", interval, "a duration from 1ms to 1m, such as 200ms");
+			throw new BadParameterException("interval", interval, "a duration from 1ms to 1m, such as 200ms");
 		}
 		// each event waits for the connection to ask for it: a slow client delays the
 		// stream rather than piling events up in memory

@@ -3,7 +3,7 @@ package dev.posm.sample.webflux.client;
 import reactor.core.publisher.Mono;
 
 import dev.posm.sample.webflux.api.BodyDigest;
-import dev.posm.sample.webflux.api.InvalidParameterException;
+import dev.posm.sample.webflux.api.BadParameterException;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,7 +33,7 @@ class UpstreamController {
 	@GetMapping("/api/client/bytes")
 	Mono<Fetched> bytes(@RequestParam(defaultValue = "65536") int size) {
 		if (size < 0 || size > MAX_SIZE) {
-			throw new InvalidParameterException("size", size, "a number of bytes from 0 to " + MAX_SIZE);
+			throw new BadParameterException("size", size, "a number of bytes from 0 to " + MAX_SIZE);
 		}
 		return BodyDigest
 			.of(this.upstream.client().get().uri("/api/bytes?size={size}", size).retrieve().bodyToFlux(DataBuffer.class))

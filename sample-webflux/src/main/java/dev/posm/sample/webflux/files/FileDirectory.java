@@ -7,7 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
-import dev.posm.sample.webflux.api.InvalidParameterException;
+import dev.posm.sample.webflux.api.BadParameterException;
 
 /**
  * The directory downloads come from. Only a plain file name is served: no directory
@@ -47,13 +47,13 @@ public class FileDirectory {
 	 * Find a file of the directory by its name.
 	 * @param name the name as the client wrote it
 	 * @return the real path of the file
-	 * @throws InvalidParameterException if the name is not a plain file name
+	 * @throws BadParameterException if the name is not a plain file name
 	 * @throws NoSuchFileException if the directory holds no regular file of that name
 	 * @throws IOException if the file system cannot tell
 	 */
 	public Path file(String name) throws IOException {
 		if (!NAME.matcher(name).matches()) {
-			throw new InvalidParameterException("name", name,
+			throw new BadParameterException("name", name,
 					"a file name of letters, digits, '.', '_' and '-', not starting with '.'");
 		}
 		Path real;

@@ -6,7 +6,7 @@ package dev.posm.sample.webflux.api;
  *
  * @author posm
  */
-public class InvalidParameterException extends RuntimeException {
+public class BadParameterException extends RuntimeException {
 
 	private final String parameter;
 
@@ -16,7 +16,7 @@ public class InvalidParameterException extends RuntimeException {
 	 * @param value the value as the client sent it
 	 * @param accepted the values accepted, such as {@code "from 0 to 10"}
 	 */
-	public InvalidParameterException(String parameter, Object value, String accepted) {
+	public BadParameterException(String parameter, Object value, String accepted) {
 		super("Parameter '" + parameter + "' must be " + accepted + ", got '" + value + "'");
 		this.parameter = parameter;
 	}
