@@ -121,6 +121,21 @@ public final class Agent implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether this opened agent was {@link #close() closed}: it then takes no
+	 * POSM any more. Always {@code false} for a shared agent.
+	 * @return {@code true} once closed
+	 */
+	public boolean isClosed() {
+		this.tally.lock();
+		try {
+			return this.closed;
+		}
+		finally {
+			this.tally.unlock();
+		}
+	}
+
+	/**
 	 * Begin an operation of this agent. Close it when the operation completes, before
 	 * its completion handler runs.
 	 * @return the operation

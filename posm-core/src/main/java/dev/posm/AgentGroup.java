@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class AgentGroup {
 
+	/** The agents' name: what a leak report of their memory names. */
+	final String name;
+
 	private final Set<Tally> live = ConcurrentHashMap.newKeySet();
 
 	/** The counts of retired tallies: guarded by this group. */
@@ -26,7 +29,8 @@ final class AgentGroup {
 	/** The name's {@code max-total-bytes-in-use}, leased to its agents in chunks; or none. */
 	final @Nullable ChunkedQuota totalBudget;
 
-	AgentGroup(long maxTotalBytesInUse) {
+	AgentGroup(String name, long maxTotalBytesInUse) {
+		this.name = name;
 		// a lease of at most 64 KiB, and at most 1/64 of the budget: what the agents may
 		// hold leased but unused is small beside the budget
 		this.totalBudget = (maxTotalBytesInUse > 0)
@@ -66,6 +70,10 @@ final class AgentGroup {
 
 	synchronized long operationLeaks() {
 		return sum().operationLeaks;
+	}
+
+	synchronized long leaks() {
+		return sum().leaks;
 	}
 
 	synchronized long cachedBytes() {

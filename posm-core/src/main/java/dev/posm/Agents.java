@@ -109,7 +109,7 @@ public final class Agents {
 			agent = this.shared.computeIfAbsent(name, (key) -> {
 				created[0] = true;
 				return new Agent(key, allocatorFor(key, allocator), cacheBlocksFor(key), maxBytesInUseFor(key),
-						new AgentGroup(this.maxTotalBytesInUse.getOrDefault(key, 0L)), true);
+						new AgentGroup(key, this.maxTotalBytesInUse.getOrDefault(key, 0L)), true);
 			});
 			if (created[0]) {
 				Agent first = agent;
@@ -195,6 +195,18 @@ public final class Agents {
 	public long operationLeaks(String name) {
 		Agent agent = this.shared.get(name);
 		return (agent != null) ? agent.group().operationLeaks() : 0;
+	}
+
+	/**
+	 * Return the POSMs that the agents of the given name took and dropped without
+	 * release, found by the garbage collector: each counted once, when found (with
+	 * {@code posm.leak-detection} {@code disabled}, none are found).
+	 * @param name the agent's name
+	 * @return the leaked POSMs, 0 for a name never used
+	 */
+	public long leaks(String name) {
+		Agent agent = this.shared.get(name);
+		return (agent != null) ? agent.group().leaks() : 0;
 	}
 
 	/**

@@ -37,6 +37,9 @@ final class LeakProbe implements Runnable {
 
 	private @Nullable Throwable takenAt;
 
+	/** What the holder said it was serving when it took the memory. */
+	private @Nullable String serving;
+
 	private LeakProbe(StoreAllocator allocator, Block block) {
 		this.allocator = allocator.name();
 		this.capacity = block.capacity();
@@ -57,11 +60,17 @@ final class LeakProbe implements Runnable {
 	void leased(Tally owner, @Nullable Throwable takenAt) {
 		this.owner = owner;
 		this.takenAt = takenAt;
+		this.serving = null;
+	}
+
+	void serving(@Nullable String serving) {
+		this.serving = serving;
 	}
 
 	void ended() {
 		this.owner = null;
 		this.takenAt = null;
+		this.serving = null;
 	}
 
 	@Override
@@ -86,16 +95,34 @@ final class LeakProbe implements Runnable {
 		if (resource != null && resourceRelease != null) {
 			resourceRelease.accept(resource);
 		}
+		String leak = "LEAK: " + describe(owner) + " was dropped without release()";
 		Throwable takenAt = this.takenAt;
 		if (takenAt != null) {
-			logger.log(Level.ERROR, "LEAK: a POSM of " + this.capacity + " bytes from allocator '" + this.allocator
-					+ "' was dropped without release(); it was taken at:", takenAt);
+			logger.log(Level.ERROR, leak + "; it was taken at:", takenAt);
 		}
 		else {
-			logger.log(Level.WARNING, "LEAK: a POSM of " + this.capacity + " bytes from allocator '"
-					+ this.allocator + "' was dropped without release(); set posm.leak-detection=paranoid "
-					+ "(LeakDetection.PARANOID) to see where it was taken");
+			logger.log(Level.WARNING, leak + "; set posm.leak-detection=paranoid (LeakDetection.PARANOID) to see "
+					+ "where it was taken");
 		}
+	}
+
+	private String describe(Tally owner) {
+		StringBuilder leak = new StringBuilder("a POSM of ").append(this.capacity)
+			.append(" bytes from allocator '")
+			.append(this.allocator)
+			.append('\'');
+		AgentGroup agent = owner.group;
+		String serving = this.serving;
+		if (agent == null && serving == null) {
+			return leak.toString();
+		}
+		if (agent != null) {
+			leak.append(", taken by agent '").append(agent.name).append('\'');
+		}
+		if (serving != null) {
+			leak.append((agent != null) ? " while serving " : ", taken while serving ").append(serving);
+		}
+		return leak.append(',').toString();
 	}
 
 }

@@ -72,6 +72,9 @@ public final class Posm implements AutoCloseable {
 	/** Counts the leases of this handle, for holders that keep no link (adopted POSMs). */
 	long serial;
 
+	/** What holders keep with this handle across leases of its memory; see attach(). */
+	private @Nullable Object attachment;
+
 	// paranoid only: where this handle's one lease was taken and given back
 	private @Nullable Throwable takenAt;
 
@@ -144,6 +147,53 @@ public final class Posm implements AutoCloseable {
 	 */
 	public boolean isDirect() {
 		return this.memory.isDirect();
+	}
+
+	/**
+	 * Say what the holder of this POSM is serving now (a request, a connection): a leak
+	 * report of this lease names it. The next lease starts without.
+	 * @param what a short description, or {@code null} for none
+	 * @throws IllegalStateException if this POSM was released
+	 */
+	public void serving(@Nullable String what) {
+		checkHeld("serving()");
+		LeakProbe probe = this.probe;
+		if (probe != null) {
+			probe.serving(what);
+		}
+	}
+
+	/**
+	 * Return the object kept with this handle by {@link #attach(Object)}: it outlives the
+	 * lease, so the next holder of the same memory finds what the last one left.
+	 * @return the attachment, or {@code null}
+	 * @throws IllegalStateException if this POSM was released
+	 */
+	public @Nullable Object attachment() {
+		checkHeld("attachment()");
+		return this.attachment;
+	}
+
+	/**
+	 * Keep an object with this handle across leases of its memory: for a layer that wraps
+	 * a POSM in an object of its own (a Netty {@code ByteBuf}) and reuses that object with
+	 * the memory, so that taking the memory again allocates nothing. Every holder of the
+	 * handle sees it: leave nothing there that another holder must not reach. A handle is
+	 * reused only with its memory, and never under paranoid leak detection (every lease
+	 * gets a handle of its own), so an attachment is found only with the memory it was
+	 * left with.
+	 * @param attachment the object to keep, or {@code null} to keep none
+	 * @throws IllegalStateException if this POSM was released
+	 */
+	public void attach(@Nullable Object attachment) {
+		checkHeld("attach()");
+		this.attachment = attachment;
+	}
+
+	private void checkHeld(String call) {
+		if (this.state != HELD) {
+			throw misuse(call + " called on " + this + ", which was released: only its holder may use a POSM");
+		}
 	}
 
 	/**

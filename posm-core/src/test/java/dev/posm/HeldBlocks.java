@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * @author posm
  */
-final class HeldBlocks {
+public final class HeldBlocks {
 
 	private final ConcurrentHashMap<Identity, String> holders = new ConcurrentHashMap<>();
 
@@ -20,7 +20,7 @@ final class HeldBlocks {
 	/**
 	 * Record that the given holder took the POSM and its memory.
 	 */
-	void taken(Posm posm, String holder) {
+	public void taken(Posm posm, String holder) {
 		claim(new Identity(posm), holder, posm);
 		claim(new Identity(posm.buffer()), holder, posm);
 	}
@@ -28,20 +28,20 @@ final class HeldBlocks {
 	/**
 	 * Record that the given holder is about to give the POSM back.
 	 */
-	void givenBack(Posm posm, String holder) {
+	public void givenBack(Posm posm, String holder) {
 		free(new Identity(posm.buffer()), holder, posm);
 		free(new Identity(posm), holder, posm);
 	}
 
-	void failure(String failure) {
+	public void failure(String failure) {
 		this.failures.add(failure);
 	}
 
-	Queue<String> failures() {
+	public Queue<String> failures() {
 		return this.failures;
 	}
 
-	int size() {
+	public int size() {
 		return this.holders.size();
 	}
 

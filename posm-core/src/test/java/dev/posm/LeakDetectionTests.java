@@ -6,17 +6,13 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import io.netty.buffer.ByteBuf;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,42 +31,10 @@ class LeakDetectionTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
-	// held here: the logging framework keeps loggers weakly
-	private final Logger leakLogger = Logger.getLogger("dev.posm.leak");
+	@RegisterExtension
+	final LeakLog leakLog = new LeakLog();
 
-	private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-	private final Handler capture = new Handler() {
-
-		@Override
-		public void publish(LogRecord record) {
-			LeakDetectionTests.this.records.add(record);
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
-
-	private boolean parentHandlers;
-
-	@BeforeEach
-	void captureLeakLog() {
-		this.parentHandlers = this.leakLogger.getUseParentHandlers();
-		this.leakLogger.setUseParentHandlers(false);
-		this.leakLogger.addHandler(this.capture);
-	}
-
-	@AfterEach
-	void restoreLeakLog() {
-		this.leakLogger.removeHandler(this.capture);
-		this.leakLogger.setUseParentHandlers(this.parentHandlers);
-	}
+	private final List<LogRecord> records = this.leakLog.records();
 
 	@ParameterizedTest
 	@EnumSource(value = LeakDetection.class, names = { "SIMPLE", "PARANOID" })
@@ -96,6 +60,31 @@ class LeakDetectionTests {
 			assertThat(stackOf(record.getThrown())).contains("takeAndDrop")
 				.contains("droppedPosmIsFoundCountedAndReclaimed");
 		}
+	}
+
+	@Test
+	void droppedPosmOfAnAgentNamesTheAgentAndWhatItServedAndCountsOnceForTheName() {
+		PosmAllocator allocator = Allocators.pooled("agents-leaky").build();
+		Agents agents = new Agents(allocator);
+		Agent agent = agents.open("uploads");
+		WeakReference<Posm> dropped = takeAndDrop(agent, "PUT /files/a.txt");
+		awaitCollected(dropped);
+		await().atMost(PATIENCE).until(() -> agents.leaks("uploads") == 1 && this.records.size() == 1);
+		// each probe runs once: no second count comes later
+		await().during(Duration.ofMillis(300)).atMost(PATIENCE).until(() -> agents.leaks("uploads") == 1);
+		assertThat(allocator.leaks()).isEqualTo(1);
+		assertThat(agents.leaks("downloads")).isZero();
+		assertThat(this.records.get(0).getMessage()).startsWith("LEAK: a POSM of 1024 bytes from allocator "
+				+ "'agents-leaky', taken by agent 'uploads' while serving PUT /files/a.txt, was dropped without "
+				+ "release()");
+		assertThat(agent.stats().bytesInUse()).isZero();
+		agent.close();
+	}
+
+	private static WeakReference<Posm> takeAndDrop(Agent agent, String serving) {
+		Posm posm = agent.allocate(1000);
+		posm.serving(serving);
+		return new WeakReference<>(posm);
 	}
 
 	@Test
