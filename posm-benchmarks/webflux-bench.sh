@@ -197,7 +197,7 @@ parse_wrk() { # output
 # "heap_allocated_bytes gc_count" of a running server
 snapshot() { # management-port
 	local heap gc
-	heap=$(measurement "$(get_json "$1" metrics/sample.heap.allocated)" COUNT)
+	heap=$(measurement "$(get_json "$1" metrics/sample.heap.allocated)" VALUE)
 	[[ -n $heap ]] || die "the server answers no /actuator/metrics/sample.heap.allocated"
 	gc=$(get_json "$1" metrics/jvm.gc.pause)
 	# no collection yet: the timer does not exist yet

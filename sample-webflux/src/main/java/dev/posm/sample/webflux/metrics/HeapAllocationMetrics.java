@@ -3,17 +3,20 @@ package dev.posm.sample.webflux.metrics;
 import java.lang.management.ManagementFactory;
 
 import com.sun.management.ThreadMXBean;
-import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * {@code sample.heap.allocated}: the bytes every thread of the JVM allocated on the heap
- * since it started ({@link ThreadMXBean#getTotalThreadAllocatedBytes()}, threads that
- * ended included). Exact at any moment, unlike {@code jvm.gc.memory.allocated}, which
- * moves only at a collection: read before and after a load, it is what the load cost in
- * heap.
+ * {@code sample.heap.allocated}: the bytes the live threads of the JVM have allocated on
+ * the heap ({@link ThreadMXBean#getThreadAllocatedBytes(long[])} summed over every live
+ * thread). Exact when read, unlike {@code jvm.gc.memory.allocated}, which moves only at a
+ * collection: read before and after a load, it is what the load cost in heap. A thread
+ * that ends in between takes its count with it; Reactor Netty's event loops, which serve
+ * every request, live as long as the server. ({@code getTotalThreadAllocatedBytes}, which
+ * counts ended threads too, is not in Java 17's API.) A gauge, not a counter: it is a
+ * running total, but one that a thread's end makes smaller.
  *
  * @author posm
  */
@@ -34,10 +37,19 @@ public class HeapAllocationMetrics implements MeterBinder {
 			return;
 		}
 		this.threads.setThreadAllocatedMemoryEnabled(true);
-		FunctionCounter.builder("sample.heap.allocated", this.threads, ThreadMXBean::getTotalThreadAllocatedBytes)
-			.description("Bytes allocated on the heap by every thread since the JVM started")
+		Gauge.builder("sample.heap.allocated", this.threads, HeapAllocationMetrics::allocatedByLiveThreads)
+			.description("Bytes allocated on the heap by the live threads of the JVM")
 			.baseUnit(BaseUnits.BYTES)
 			.register(registry);
+	}
+
+	private static double allocatedByLiveThreads(ThreadMXBean threads) {
+		long total = 0;
+		for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+			// -1: the thread ended between the two calls
+			total += Math.max(bytes, 0);
+		}
+		return total;
 	}
 
 }
