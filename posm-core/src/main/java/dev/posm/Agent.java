@@ -147,6 +147,35 @@ public final class Agent implements AutoCloseable {
 		return new Operation(state, state.stamp());
 	}
 
+	/**
+	 * Begin the next operation on the handle of one that has completed, rather than on a
+	 * new handle: for a loop that runs its operations one after another and keeps its
+	 * handle to itself (a connection's reads, one chunk per operation), so that beginning
+	 * allocates nothing. Every reference to that handle then refers to the new operation:
+	 * use it only on a handle no other code holds. Under
+	 * {@link LeakDetection#PARANOID paranoid} leak detection a new handle is returned
+	 * instead, so that a stale handle is caught there as after {@link #begin()}.
+	 * @param completed a handle of an operation of this agent that has completed
+	 * @return the handle of the new operation: {@code completed}, or a new handle
+	 * @throws IllegalArgumentException if the handle is another agent's
+	 * @throws IllegalStateException if its operation has not completed, or this agent was
+	 * closed
+	 */
+	public Operation restart(Operation completed) {
+		if (completed.agent() != this) {
+			throw new IllegalArgumentException(completed + " is not an operation of agent '" + this.name + "'");
+		}
+		if (!completed.isClosed()) {
+			throw new IllegalStateException(completed + " is still running: close it before restarting it");
+		}
+		OperationState state = startOperation();
+		if (leakDetection() == LeakDetection.PARANOID) {
+			return new Operation(state, state.stamp());
+		}
+		completed.restart(state, state.stamp());
+		return completed;
+	}
+
 	private OperationState startOperation() {
 		Tally tally = this.tally;
 		tally.lock();

@@ -11,15 +11,17 @@ import java.nio.ByteBuffer;
  * An operation may take POSMs from several threads at once (its work may be split
  * across tasks that carry it as their context). Once closed, this object stays closed:
  * the agent's next operation is another {@code Operation}, and nothing done through this
- * one reaches it.
+ * one reaches it, unless the code that owns this handle hands it to
+ * {@link Agent#restart(Operation)} for its next operation.
  *
  * @author posm
  */
 public final class Operation implements AutoCloseable {
 
-	private final OperationState state;
+	// set again only by Agent.restart, on a handle its owner keeps to itself
+	private OperationState state;
 
-	private final long stamp;
+	private long stamp;
 
 	// the outcome stays readable here once the state serves the agent's next operation
 	private boolean failed;
@@ -27,6 +29,15 @@ public final class Operation implements AutoCloseable {
 	Operation(OperationState state, long stamp) {
 		this.state = state;
 		this.stamp = stamp;
+	}
+
+	/**
+	 * Make this handle the handle of another operation, see {@link Agent#restart}.
+	 */
+	void restart(OperationState state, long stamp) {
+		this.state = state;
+		this.stamp = stamp;
+		this.failed = false;
 	}
 
 	/**

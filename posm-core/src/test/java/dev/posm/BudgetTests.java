@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -80,6 +82,7 @@ class BudgetTests {
 		Agents agents = Agents.builder(this.allocator).maxTotalBytesInUse("relay", total).build();
 		int threads = 8;
 		CountDownLatch start = new CountDownLatch(1);
+		CyclicBarrier overlap = new CyclicBarrier(threads);
 		AtomicLong held = new AtomicLong();
 		AtomicLong highest = new AtomicLong();
 		AtomicLong refused = new AtomicLong();
@@ -91,8 +94,14 @@ class BudgetTests {
 				try {
 					start.await();
 					for (int i = 0; i < 3_000; i++) {
+						// now and then every thread takes while all the others hold: the takes
+						// then ask for more than the budget, however the threads are scheduled
+						boolean together = i % 500 == 0;
 						try (Operation operation = agent.begin()) {
 							List<Posm> taken = new ArrayList<>();
+							if (together) {
+								overlap.await(30, TimeUnit.SECONDS);
+							}
 							for (int k = 0; k < 3; k++) {
 								try {
 									Posm posm = operation.allocate(16 * 1024);
@@ -102,6 +111,9 @@ class BudgetTests {
 								catch (PosmBudgetExceededException ex) {
 									refused.incrementAndGet();
 								}
+							}
+							if (together) {
+								overlap.await(30, TimeUnit.SECONDS);
 							}
 							for (Posm posm : taken) {
 								held.addAndGet(-posm.capacity());

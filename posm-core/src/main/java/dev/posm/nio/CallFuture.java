@@ -89,7 +89,7 @@ final class CallFuture extends CompletableFuture<Integer> {
 	 * Complete with the call's result, or with the outcome asked for from outside.
 	 * Called once, after the call's memory is released.
 	 */
-	void deliver(int result, @Nullable Throwable failure) {
+	void deliver(Integer result, @Nullable Throwable failure) {
 		Object requested = this.state.getAndSet(DELIVERED);
 		if (requested == RUNNING) {
 			if (failure != null) {

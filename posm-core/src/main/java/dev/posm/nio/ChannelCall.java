@@ -29,21 +29,27 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 
 	private final @Nullable Agent agent;
 
-	private final long timeoutNanos;
+	private final @Nullable CallFuture future;
+
+	// set again when a handler's call is reused, see reuse(...)
+
+	private long timeoutNanos;
 
 	private long deadline;
 
-	private final @Nullable CallFuture future;
+	private @Nullable CompletionHandler<Integer, Object> handler;
 
-	private final @Nullable CompletionHandler<Integer, Object> handler;
-
-	private final @Nullable Object attachment;
+	private @Nullable Object attachment;
 
 	// the operation bound to the caller's thread, whose POSM we take
 	private @Nullable Operation bound;
 
 	// the operation begun for this call, when the channel has an agent
 	private @Nullable Operation own;
+
+	// the handle of this call's last own operation, restarted by its next use: it never
+	// leaves this object, so reusing it cannot reach anyone else's operation
+	private @Nullable Operation spare;
 
 	private @Nullable Posm posm;
 
@@ -68,12 +74,20 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 	/**
 	 * A call whose outcome goes to a handler.
 	 */
-	@SuppressWarnings("unchecked")
 	<A> ChannelCall(@Nullable Agent agent, long timeoutNanos, @Nullable A attachment,
 			CompletionHandler<Integer, ? super A> handler) {
 		this.agent = agent;
-		this.timeoutNanos = timeoutNanos;
 		this.future = null;
+		reuse(timeoutNanos, attachment, handler);
+	}
+
+	/**
+	 * Make this handler's call ready for another run, once the last one has completed:
+	 * only its caller may do so, while it holds the channel's directions.
+	 */
+	@SuppressWarnings("unchecked")
+	final <A> void reuse(long timeoutNanos, @Nullable A attachment, CompletionHandler<Integer, ? super A> handler) {
+		this.timeoutNanos = timeoutNanos;
 		this.handler = (CompletionHandler<Integer, Object>) handler;
 		this.attachment = attachment;
 	}
@@ -121,6 +135,13 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 				throw ex;
 			}
 		}
+		started(lane, otherLane);
+	}
+
+	/**
+	 * Run the call on directions of the channel the caller has occupied already.
+	 */
+	final void started(@Nullable Lane lane, @Nullable Lane otherLane) {
 		this.lane = lane;
 		this.otherLane = otherLane;
 		run();
@@ -133,8 +154,10 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 		int result;
 		try {
 			this.bound = Posms.currentOperation();
-			if (this.bound == null && this.agent != null) {
-				this.own = this.agent.begin();
+			Agent agent = this.agent;
+			if (this.bound == null && agent != null) {
+				Operation spare = this.spare;
+				this.own = (spare != null) ? agent.restart(spare) : agent.begin();
 			}
 			prepare();
 		}
@@ -200,7 +223,8 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 			return;
 		}
 		if (result != MORE) {
-			finish(result, null);
+			// the channel's own box of the count, when it is the result: no box of ours
+			finish(result, null, (count == result) ? count : null);
 		}
 	}
 
@@ -245,16 +269,25 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 	}
 
 	private void finish(int result, @Nullable Throwable failure) {
-		boolean stopped = this.future != null && this.future.stopRequested();
+		finish(result, failure, null);
+	}
+
+	private void finish(int result, @Nullable Throwable failure, @Nullable Integer boxedResult) {
+		CallFuture future = this.future;
+		boolean stopped = future != null && future.stopRequested();
 		releaseMemory(failure != null || stopped);
+		// read before the directions are free: from then on the caller may reuse this call
+		Operation bound = this.bound;
+		CompletionHandler<Integer, Object> handler = this.handler;
+		Object attachment = this.attachment;
+		this.bound = null;
 		// free before the caller hears of it: its handler may start the next call
 		leaveLanes();
 		// chained calls made by the caller's code stay in the caller's operation
-		Operation bound = this.bound;
 		boolean rebind = bound != null && Posms.currentOperation() != bound && !bound.isClosed();
 		Operation previous = rebind ? Posms.setCurrentOperation(bound) : null;
 		try {
-			deliver(result, failure);
+			deliver(future, handler, attachment, (boxedResult != null) ? boxedResult : result, failure);
 		}
 		finally {
 			if (rebind) {
@@ -295,22 +328,22 @@ abstract class ChannelCall implements CompletionHandler<Integer, @Nullable Void>
 				own.markFailed();
 			}
 			own.close();
+			this.spare = own;
 		}
 	}
 
-	private void deliver(int result, @Nullable Throwable failure) {
-		CallFuture future = this.future;
+	private static void deliver(@Nullable CallFuture future, @Nullable CompletionHandler<Integer, Object> handler,
+			@Nullable Object attachment, Integer result, @Nullable Throwable failure) {
 		if (future != null) {
 			future.deliver(result, failure);
 			return;
 		}
-		CompletionHandler<Integer, Object> handler = this.handler;
 		if (handler != null) {
 			if (failure != null) {
-				handler.failed(failure, this.attachment);
+				handler.failed(failure, attachment);
 			}
 			else {
-				handler.completed(result, this.attachment);
+				handler.completed(result, attachment);
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package dev.posm.nio;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
 
 import dev.posm.Agent;
 import org.jspecify.annotations.Nullable;
@@ -18,13 +19,15 @@ final class ForwardCall extends ChannelCall {
 
 	private final ChannelIo source;
 
-	private final ChannelIo target;
+	// set again for each chunk when a handler's call is reused
 
-	private final int maxBytes;
+	private ChannelIo target;
+
+	private int maxBytes;
 
 	private @Nullable ByteBuffer chunk;
 
-	private int count = -1;
+	private int count;
 
 	ForwardCall(ChannelIo source, ChannelIo target, @Nullable Agent agent, int maxBytes, long timeoutNanos) {
 		super(agent, timeoutNanos);
@@ -33,8 +36,28 @@ final class ForwardCall extends ChannelCall {
 		this.maxBytes = maxBytes;
 	}
 
+	<A> ForwardCall(ChannelIo source, ChannelIo target, @Nullable Agent agent, int maxBytes, long timeoutNanos,
+			@Nullable A attachment, CompletionHandler<Integer, ? super A> handler) {
+		super(agent, timeoutNanos, attachment, handler);
+		this.source = source;
+		this.target = target;
+		this.maxBytes = maxBytes;
+	}
+
+	/**
+	 * Make this handler's call ready to relay the next chunk, see
+	 * {@link ChannelCall#reuse}.
+	 */
+	<A> void reuse(ChannelIo target, int maxBytes, long timeoutNanos, @Nullable A attachment,
+			CompletionHandler<Integer, ? super A> handler) {
+		reuse(timeoutNanos, attachment, handler);
+		this.target = target;
+		this.maxBytes = maxBytes;
+	}
+
 	@Override
 	void prepare() {
+		this.count = -1;
 		this.chunk = allocate(this.maxBytes);
 	}
 

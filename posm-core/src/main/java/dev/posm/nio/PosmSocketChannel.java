@@ -71,6 +71,10 @@ public final class PosmSocketChannel implements AsynchronousByteChannel {
 
 	private final Lane writes = Lane.writes();
 
+	// the call of handler-style forwards, reused chunk after chunk: read and written only
+	// while this channel's reads are occupied
+	private @Nullable ForwardCall spareForward;
+
 	/**
 	 * Wrap a channel whose calls take memory from the current operation, else from the
 	 * default allocator.
@@ -326,6 +330,50 @@ public final class PosmSocketChannel implements AsynchronousByteChannel {
 				Checks.timeout(timeout, unit));
 		call.start(this.reads, target.writes);
 		return call.future();
+	}
+
+	/**
+	 * Relay one chunk within the given time, as {@link #forward(PosmSocketChannel, int,
+	 * long, TimeUnit)} does, and complete the handler once its POSM is released. A relay
+	 * that forwards chunk after chunk this way allocates nothing per chunk: the call,
+	 * and the operation of the channel's agent, are reused from one chunk to the next.
+	 * @param <A> the type of the attachment
+	 * @param target the channel to write to
+	 * @param maxBytes the size of the POSM: the most one chunk carries, at least 1
+	 * @param timeout the time allowed for the read and the write together, 0 for no limit
+	 * @param unit the unit of the timeout
+	 * @param attachment the object handed to the handler
+	 * @param handler the handler of the number of bytes forwarded, -1 at the end of this
+	 * channel's stream
+	 * @throws java.nio.channels.ReadPendingException if a read of this channel is in
+	 * progress
+	 * @throws java.nio.channels.WritePendingException if a write of the target is in
+	 * progress
+	 */
+	public <A> void forward(PosmSocketChannel target, int maxBytes, long timeout, TimeUnit unit,
+			@Nullable A attachment, CompletionHandler<Integer, ? super A> handler) {
+		Objects.requireNonNull(target, "target must not be null");
+		int size = Checks.chunkSize(maxBytes);
+		long timeoutNanos = Checks.timeout(timeout, unit);
+		Checks.handler(handler);
+		this.reads.enter();
+		try {
+			target.writes.enter();
+		}
+		catch (RuntimeException ex) {
+			this.reads.leave();
+			throw ex;
+		}
+		// ours alone while this channel's reads are occupied
+		ForwardCall call = this.spareForward;
+		if (call == null) {
+			call = new ForwardCall(this.io, target.io, this.agent, size, timeoutNanos, attachment, handler);
+			this.spareForward = call;
+		}
+		else {
+			call.reuse(target.io, size, timeoutNanos, attachment, handler);
+		}
+		call.started(this.reads, target.writes);
 	}
 
 	/**

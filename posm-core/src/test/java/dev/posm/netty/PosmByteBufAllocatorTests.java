@@ -1,7 +1,15 @@
 package dev.posm.netty;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.SplittableRandom;
 
 import dev.posm.Agent;
 import dev.posm.AgentStats;
@@ -12,12 +20,14 @@ import dev.posm.LeakDetection;
 import dev.posm.PosmAllocator;
 import dev.posm.PosmBudgetExceededException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.util.IllegalReferenceCountException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -270,6 +280,37 @@ class PosmByteBufAllocatorTests {
 		for (ByteBuf each : new ByteBuf[] { buffer, other, heap, copy }) {
 			each.release();
 		}
+	}
+
+	@Test
+	void bytesMoveThroughStreamsAndChannels(@TempDir Path directory) throws IOException {
+		Agent heapConnection = this.agents.open("heap-connection");
+		ByteBuf[] buffers = { this.allocator.buffer(20_000), new PosmByteBufAllocator(heapConnection).buffer(20_000) };
+		byte[] bytes = new byte[20_000];
+		new SplittableRandom(1).nextBytes(bytes);
+		for (ByteBuf buffer : buffers) {
+			assertThat(buffer.writeBytes(new ByteArrayInputStream(bytes), 20_000)).isEqualTo(20_000);
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			buffer.getBytes(0, out, 20_000);
+			assertThat(out.toByteArray()).isEqualTo(bytes);
+			Path file = directory.resolve("bytes-" + buffer.isDirect());
+			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+				assertThat(buffer.readBytes(channel, 0, 12_000)).isEqualTo(12_000);
+				assertThat(buffer.getBytes(12_000, channel, 12_000, 8_000)).isEqualTo(8_000);
+			}
+			assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
+			buffer.clear();
+			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+				assertThat(buffer.writeBytes(channel, 0, 20_000)).isEqualTo(20_000);
+			}
+			assertThat(ByteBufUtil.getBytes(buffer)).isEqualTo(bytes);
+			// moving bytes within one buffer: the regions overlap
+			buffer.readerIndex(100).discardReadBytes();
+			assertThat(buffer.getByte(0)).isEqualTo(bytes[100]);
+			assertThat(buffer.getByte(19_899)).isEqualTo(bytes[19_999]);
+			buffer.release();
+		}
+		heapConnection.close();
 	}
 
 	@Test

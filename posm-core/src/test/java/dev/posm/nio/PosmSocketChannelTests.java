@@ -7,6 +7,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.channels.ReadPendingException;
 import java.nio.channels.WritePendingException;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -16,10 +17,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 import dev.posm.Agent;
+import dev.posm.AgentStats;
 import dev.posm.Agents;
 import dev.posm.Allocators;
 import dev.posm.Operation;
@@ -459,6 +462,82 @@ class PosmSocketChannelTests {
 				.isEqualTo(64 * 1024);
 			assertThat(this.agent.stats().recycled()).as("transfer chunks reuse the agent's block")
 				.isGreaterThanOrEqualTo(chunks - 1);
+		}
+	}
+
+	@Test
+	void handlerForwardsChainedChunkAfterChunkRelayEveryByteOneOperationEach() throws Exception {
+		try (Loopback upstream = Loopback.open()) {
+			PosmSocketChannel target = new PosmSocketChannel(upstream.client, this.agent);
+			byte[] transfer = randomBytes(1024 * 1024, 15);
+			CompletableFuture<Void> written = CompletableFuture.runAsync(() -> {
+				try {
+					this.loopback.peerWrites(transfer);
+					this.loopback.peer.shutdownOutput();
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			CompletableFuture<Integer> relayed = new CompletableFuture<>();
+			// what a relay does: the next chunk from the handler of the last one
+			CompletionHandler<Integer, AtomicInteger> chain = new CompletionHandler<>() {
+
+				@Override
+				public void completed(Integer count, AtomicInteger chunks) {
+					PosmSocketChannelTests.this.memory.check();
+					if (count < 0) {
+						relayed.complete(chunks.get());
+						return;
+					}
+					chunks.incrementAndGet();
+					forward(this, chunks);
+				}
+
+				@Override
+				public void failed(Throwable ex, AtomicInteger chunks) {
+					PosmSocketChannelTests.this.memory.check();
+					relayed.completeExceptionally(ex);
+				}
+
+				private void forward(CompletionHandler<Integer, AtomicInteger> handler, AtomicInteger chunks) {
+					PosmSocketChannelTests.this.channel.forward(target, 16 * 1024, 0, TimeUnit.SECONDS, chunks, handler);
+				}
+
+			};
+			this.channel.forward(target, 16 * 1024, 0, TimeUnit.SECONDS, new AtomicInteger(), chain);
+			assertThat(upstream.peerReads(transfer.length)).isEqualTo(transfer);
+			int chunks = relayed.get(WAIT, TimeUnit.SECONDS);
+			written.get(WAIT, TimeUnit.SECONDS);
+			assertThat(chunks).isGreaterThanOrEqualTo(transfer.length / (16 * 1024));
+			// every chunk and the end of the stream: one operation, one POSM each
+			AgentStats stats = this.agent.stats();
+			assertThat(stats.operations()).isEqualTo(chunks + 1);
+			assertThat(stats.allocations()).isEqualTo(chunks + 1);
+			assertThat(stats.activeOperations()).isZero();
+			this.memory.assertReleasedAtEveryCompletion(chunks + 1);
+		}
+	}
+
+	@Test
+	void aSecondHandlerForwardWhileOneIsPendingIsRefusedAndTheFirstKeepsItsHandler() throws Exception {
+		try (Loopback upstream = Loopback.open()) {
+			PosmSocketChannel target = new PosmSocketChannel(upstream.client, this.agent);
+			CompletableFuture<Integer> first = new CompletableFuture<>();
+			CompletableFuture<Integer> second = new CompletableFuture<>();
+			this.channel.forward(target, 1024, 0, TimeUnit.SECONDS, first, handler());
+			assertThatExceptionOfType(ReadPendingException.class)
+				.isThrownBy(() -> this.channel.forward(target, 2048, 0, TimeUnit.SECONDS, second, handler()));
+			this.loopback.peerWrites(randomBytes(1500, 16));
+			assertThat(first.get(WAIT, TimeUnit.SECONDS)).as("the first call's size, to the first call's handler")
+				.isEqualTo(1024);
+			assertThat(upstream.peerReads(1024)).hasSize(1024);
+			assertThat(second).isNotDone();
+			// the reused call serves the next forward with its own size and handler
+			this.channel.forward(target, 2048, 0, TimeUnit.SECONDS, second, handler());
+			assertThat(second.get(WAIT, TimeUnit.SECONDS)).isEqualTo(1500 - 1024);
+			assertThat(this.agent.stats().operations()).isEqualTo(2);
+			this.memory.assertReleasedAtEveryCompletion(2);
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -179,17 +180,6 @@ final class RelayConnection implements OpenConnections.Connection {
 		}
 	}
 
-	private static CompletableFuture<Integer> forward(PosmSocketChannel source, PosmSocketChannel target,
-			int size) {
-		try {
-			return source.forward(target, size);
-		}
-		catch (RuntimeException ex) {
-			// thrown only when the channel refuses the read outright
-			return CompletableFuture.failedFuture(ex);
-		}
-	}
-
 	private void clientEnded(PosmSocketChannel upstream) {
 		try {
 			upstream.shutdownOutput();
@@ -280,7 +270,7 @@ final class RelayConnection implements OpenConnections.Connection {
 	 * One direction of the connection: chunk after chunk from one side to the other, on
 	 * one chain of calls, so its fields need no lock.
 	 */
-	private final class Direction {
+	private final class Direction implements CompletionHandler<Integer, @Nullable Void> {
 
 		private final PosmSocketChannel source;
 
@@ -289,6 +279,9 @@ final class RelayConnection implements OpenConnections.Connection {
 		private final boolean requests;
 
 		private boolean handshakeTaken;
+
+		// the size of the chunk in flight
+		private int size;
 
 		Direction(PosmSocketChannel source, PosmSocketChannel target, boolean requests) {
 			this.source = source;
@@ -299,23 +292,35 @@ final class RelayConnection implements OpenConnections.Connection {
 		}
 
 		void relay(int size) {
-			forward(this.source, this.target, size).whenComplete((count, failure) -> {
-				if (failure != null) {
-					failed(failure);
-				}
-				else if (count < 0) {
-					if (this.requests) {
-						clientEnded(this.target);
-					}
-					else {
-						upstreamEnded();
-					}
+			this.size = size;
+			try {
+				// the handler form: the channel reuses its call, nothing allocated per chunk
+				this.source.forward(this.target, size, 0, TimeUnit.NANOSECONDS, null, this);
+			}
+			catch (RuntimeException ex) {
+				// thrown only when the channel refuses the read outright
+				failed(ex, null);
+			}
+		}
+
+		@Override
+		public void completed(Integer count, @Nullable Void ignored) {
+			if (count < 0) {
+				if (this.requests) {
+					clientEnded(this.target);
 				}
 				else {
-					moved();
-					relay((count == size) ? fullSize() : RelayConnection.this.settings.idleSize());
+					upstreamEnded();
 				}
-			});
+				return;
+			}
+			moved();
+			relay((count == this.size) ? fullSize() : RelayConnection.this.settings.idleSize());
+		}
+
+		@Override
+		public void failed(Throwable failure, @Nullable Void ignored) {
+			RelayConnection.this.failed(failure);
 		}
 
 		/**
