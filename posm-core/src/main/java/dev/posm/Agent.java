@@ -394,7 +394,7 @@ public final class Agent implements AutoCloseable {
 		}
 	}
 
-	private LeakDetection leakDetection() {
+	LeakDetection leakDetection() {
 		return (this.blocks != null) ? this.blocks.leakDetection : LeakDetection.SIMPLE;
 	}
 
