@@ -91,15 +91,15 @@ final class LostOperations {
 				agents.remove();
 			}
 			else if ((isParanoid(agent) || !agent.group().lostOperationLogged()) && agent.group().hasActiveOperations()) {
-				report(agent, size, "is a thread of " + pool + ", where work handed over without posm runs, while agent '"
-						+ agent.name() + "' has an operation running");
+				report(agent, size, "is a thread of " + pool + ", while agent '" + agent.name()
+						+ "' has an operation running");
 			}
 		}
 	}
 
 	private static @Nullable String poolOf(Thread thread) {
 		if (thread instanceof ForkJoinWorkerThread worker && worker.getPool() == ForkJoinPool.commonPool()) {
-			return "the common ForkJoinPool";
+			return "the common ForkJoinPool (where CompletableFuture.supplyAsync and parallel streams run)";
 		}
 		if (reactorThreadClasses.get(thread.getClass()) || thread.getName().startsWith("boundedElastic-")) {
 			return "a Reactor scheduler";
@@ -108,12 +108,13 @@ final class LostOperations {
 	}
 
 	private static void report(Agent agent, int size, String where) {
-		String message = message(agent, size, where);
 		if (isParanoid(agent)) {
-			throw new IllegalStateException(message);
+			throw new IllegalStateException(message(agent, size, where));
 		}
-		if (agent.group().claimLostOperationLog()) {
-			logger.log(System.Logger.Level.WARNING, message);
+		AgentGroup group = agent.group();
+		// read first: once logged, a lost take writes nothing that another thread reads
+		if (!group.lostOperationLogged() && group.claimLostOperationLog()) {
+			logger.log(System.Logger.Level.WARNING, message(agent, size, where));
 		}
 	}
 
@@ -121,16 +122,16 @@ final class LostOperations {
 		return agent.leakDetection() == LeakDetection.PARANOID;
 	}
 
-	static String message(Agent agent, int size, String where) {
+	private static String message(Agent agent, int size, String where) {
 		return "Posms.allocate(" + size + ") found no current operation on thread '" + Thread.currentThread().getName()
-				+ "', which " + where + ": this work most likely belongs to that operation, but it left the operation"
-				+ " behind. Outside every operation a POSM comes from allocator '" + Posms.defaultAllocator().name()
-				+ "', and nothing releases it when the operation of agent '" + agent.name() + "' completes."
-				+ " Hand the work over so that the operation follows it: Posms.supplyAsync(..) or Posms.runAsync(..)"
-				+ " for CompletableFuture.supplyAsync(..), Posms.wrap(executor) or Posms.wrap(task) for an executor"
-				+ " or a new thread, @Async or a Spring Boot task executor (posm's OperationTaskDecorator), a Reactor"
-				+ " chain returned by the @AsyncAgent method or spring.reactor.context-propagation=auto."
-				+ " If this work is not part of the operation, take from Posms.defaultAllocator() to say so.";
+				+ "', which " + where + ": this work most likely belongs to that operation. Outside every operation"
+				+ " a POSM comes from allocator '" + Posms.defaultAllocator().name() + "', and nothing gives it back"
+				+ " when the operation of agent '" + agent.name() + "' completes. Hand the work over so that the"
+				+ " operation follows it: Posms.supplyAsync(..) or Posms.runAsync(..) in place of CompletableFuture's,"
+				+ " Posms.wrap(executor) or Posms.wrap(task) for an executor or a thread, posm's OperationTaskDecorator"
+				+ " on a Spring executor; a Reactor chain returned by the @AsyncAgent method, or"
+				+ " spring.reactor.context-propagation=auto. If this work is not part of the operation, take from"
+				+ " Posms.defaultAllocator() to say so.";
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.posm;
 
-import java.util.ArrayList;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -8,10 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import java.util.logging.StreamHandler;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,26 +34,9 @@ class LostOperationTests {
 
 	private final Logger misuseLogger = Logger.getLogger("dev.posm.misuse");
 
-	private final List<LogRecord> records = new ArrayList<>();
+	private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
 
-	private final Handler capture = new Handler() {
-
-		@Override
-		public void publish(LogRecord record) {
-			synchronized (LostOperationTests.this.records) {
-				LostOperationTests.this.records.add(record);
-			}
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
-	};
+	private final StreamHandler capture = new StreamHandler(this.logged, new SimpleFormatter());
 
 	private final PosmAllocator fallback = Allocators.pooled("lost-default").build();
 
@@ -83,11 +66,11 @@ class LostOperationTests {
 				assertThat(startInside(operation, () -> takeAndRelease())).isNull();
 			}
 		}
-		assertThat(recordsNaming("started-in-operation")).singleElement().satisfies((record) -> {
-			assertThat(record.getLevel()).isEqualTo(Level.WARNING);
-			assertThat(record.getMessage()).contains("Posms.allocate(1000) found no current operation on thread")
+		assertThat(warningsNaming("started-in-operation")).singleElement().satisfies((warning) -> {
+			assertThat(warning).startsWith("WARNING: Posms.allocate(1000) found no current operation on thread")
 				.contains("was started inside an operation of agent 'started-in-operation' that is still running")
-				.contains("allocator 'lost-default'")
+				.contains("a POSM comes from allocator 'lost-default', and nothing gives it back when the operation of"
+						+ " agent 'started-in-operation' completes")
 				.contains("Posms.supplyAsync(..)")
 				.contains("Posms.wrap(executor)")
 				.contains("spring.reactor.context-propagation=auto")
@@ -113,7 +96,7 @@ class LostOperationTests {
 			assertThat(startInside(operation, () -> Posms.allocate(-1))).isInstanceOf(IllegalArgumentException.class)
 				.hasMessageContaining("-1");
 		}
-		assertThat(recordsNaming("paranoid-started-in")).isEmpty();
+		assertThat(warningsNaming("paranoid-started-in")).isEmpty();
 		assertThat(this.fallback.stats().allocations()).isZero();
 		agent.close();
 	}
@@ -132,7 +115,7 @@ class LostOperationTests {
 		operation.close();
 		completed.countDown();
 		thread.join(10_000);
-		assertThat(recordsNaming("completed-origin")).isEmpty();
+		assertThat(warningsNaming("completed-origin")).isEmpty();
 		assertThat(this.fallback.stats().allocations()).isEqualTo(1);
 	}
 
@@ -145,15 +128,14 @@ class LostOperationTests {
 				assertThat(onCommonPool(() -> takeAndRelease())).isNull();
 			}
 		}
-		assertThat(recordsNaming("common-pool-agent")).singleElement()
-			.satisfies((record) -> assertThat(record.getMessage())
-				.contains("is a thread of the common ForkJoinPool, where work handed over without posm runs, while"
-						+ " agent 'common-pool-agent' has an operation running")
+		assertThat(warningsNaming("common-pool-agent")).singleElement()
+			.satisfies((warning) -> assertThat(warning)
+				.contains("is a thread of the common ForkJoinPool (where CompletableFuture.supplyAsync and parallel"
+						+ " streams run), while agent 'common-pool-agent' has an operation running")
 				.contains("Posms.supplyAsync(..)"));
 		// once no operation runs, nothing is meant
-		this.records.clear();
 		assertThat(onCommonPool(() -> takeAndRelease())).isNull();
-		assertThat(recordsNaming("common-pool-agent")).isEmpty();
+		assertThat(warningsNaming("common-pool-agent")).hasSize(1);
 	}
 
 	@Test
@@ -188,7 +170,7 @@ class LostOperationTests {
 			// the test's own thread too
 			takeAndRelease();
 		}
-		assertThat(this.records).isEmpty();
+		assertThat(warnings()).isEmpty();
 		assertThat(this.fallback.stats().allocations()).isEqualTo(2);
 		assertThat(this.fallback.stats().releases()).isEqualTo(2);
 	}
@@ -210,7 +192,7 @@ class LostOperationTests {
 		finally {
 			running.close();
 		}
-		assertThat(recordsNaming("handed-over-agent")).isEmpty();
+		assertThat(warningsNaming("handed-over-agent")).isEmpty();
 		assertThat(this.fallback.stats().allocations()).isEqualTo(3);
 	}
 
@@ -220,10 +202,13 @@ class LostOperationTests {
 		assertThat(this.fallback.stats().allocations()).isZero();
 	}
 
-	private List<LogRecord> recordsNaming(String agent) {
-		synchronized (this.records) {
-			return this.records.stream().filter((record) -> record.getMessage().contains("'" + agent + "'")).toList();
-		}
+	private List<String> warnings() {
+		this.capture.flush();
+		return this.logged.toString(StandardCharsets.UTF_8).lines().filter((line) -> line.startsWith("WARNING: ")).toList();
+	}
+
+	private List<String> warningsNaming(String agent) {
+		return warnings().stream().filter((warning) -> warning.contains("agent '" + agent + "'")).toList();
 	}
 
 	private static void takeAndRelease() {
