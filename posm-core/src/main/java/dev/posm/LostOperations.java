@@ -72,8 +72,8 @@ final class LostOperations {
 	 * @throws IllegalStateException under paranoid leak detection, if reported
 	 */
 	static void check(ThreadBinding binding, int size) {
-		Operation startedIn = binding.startedIn();
-		if (startedIn != null && !startedIn.isClosed()) {
+		Operation startedIn = binding.startedInRunningOperation();
+		if (startedIn != null) {
 			report(startedIn.agent(), size, "was started inside an operation of agent '" + startedIn.agent().name()
 					+ "' that is still running");
 			return;

@@ -21,14 +21,17 @@ final class ThreadBinding {
 
 		@Override
 		protected ThreadBinding initialValue() {
-			return new ThreadBinding(null);
+			return new ThreadBinding(null, 0);
 		}
 
 		@Override
 		protected ThreadBinding childValue(ThreadBinding parent) {
 			// runs on the parent thread, while it constructs the child
 			Operation operation = parent.operation;
-			return new ThreadBinding((operation != null) ? new WeakReference<>(operation) : parent.startedIn);
+			if (operation == null) {
+				return new ThreadBinding(parent.startedIn, parent.startedInStamp);
+			}
+			return new ThreadBinding(new WeakReference<>(operation), operation.stamp());
 		}
 
 	};
@@ -40,8 +43,12 @@ final class ThreadBinding {
 
 	private final @Nullable WeakReference<Operation> startedIn;
 
-	private ThreadBinding(@Nullable WeakReference<Operation> startedIn) {
+	/** The stamp of the operation {@link #startedIn} stood for: a handle may be restarted. */
+	private final long startedInStamp;
+
+	private ThreadBinding(@Nullable WeakReference<Operation> startedIn, long startedInStamp) {
 		this.startedIn = startedIn;
+		this.startedInStamp = startedInStamp;
 	}
 
 	/**
@@ -78,11 +85,12 @@ final class ThreadBinding {
 	}
 
 	/**
-	 * Return the operation this thread was started in, if it may still run.
+	 * Return the operation this thread was started in, if it still runs.
 	 */
-	@Nullable Operation startedIn() {
+	@Nullable Operation startedInRunningOperation() {
 		WeakReference<Operation> startedIn = this.startedIn;
-		return (startedIn != null) ? startedIn.get() : null;
+		Operation operation = (startedIn != null) ? startedIn.get() : null;
+		return (operation != null && operation.isRunning(this.startedInStamp)) ? operation : null;
 	}
 
 }

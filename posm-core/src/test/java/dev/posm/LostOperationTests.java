@@ -120,6 +120,29 @@ class LostOperationTests {
 	}
 
 	@Test
+	void aThreadStartedInAnOperationWhoseHandleWasRestartedIsNotReported() throws Exception {
+		Agents agents = new Agents(Allocators.pooled("restarted-origin").build());
+		Agent agent = agents.open("restarted-origin");
+		Operation operation = agent.begin();
+		CountDownLatch restarted = new CountDownLatch(1);
+		Thread thread = InOperation.call(operation, () -> new Thread(() -> {
+			await(restarted);
+			takeAndRelease();
+		}));
+		thread.start();
+		operation.close();
+		// the same handle now stands for the agent's next operation, which the thread never saw
+		try (Operation next = agent.restart(operation)) {
+			assertThat(next).isSameAs(operation);
+			restarted.countDown();
+			thread.join(10_000);
+		}
+		assertThat(warningsNaming("restarted-origin")).isEmpty();
+		assertThat(this.fallback.stats().allocations()).isEqualTo(1);
+		agent.close();
+	}
+
+	@Test
 	void commonPoolWorkWhileASharedAgentsOperationRunsWarnsOnceNamingIt() throws Exception {
 		Agents agents = new Agents(Allocators.pooled("common-pool").build());
 		Agent agent = agents.agent("common-pool-agent");
