@@ -409,7 +409,7 @@ public final class Agent implements AutoCloseable {
 		}
 	}
 
-	private LeakDetection leakDetection() {
+	LeakDetection leakDetection() {
 		return (this.blocks != null) ? this.blocks.leakDetection : LeakDetection.SIMPLE;
 	}
 

@@ -2,6 +2,7 @@ package dev.posm;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.posm.alloc.ChunkedQuota;
@@ -26,6 +27,9 @@ final class AgentGroup {
 
 	private final AtomicInteger open = new AtomicInteger();
 
+	/** Whether a take that most likely lost an operation of this name was logged. */
+	private final AtomicBoolean lostOperationLogged = new AtomicBoolean();
+
 	/** The name's {@code max-total-bytes-in-use}, leased to its agents in chunks; or none. */
 	final @Nullable ChunkedQuota totalBudget;
 
@@ -35,6 +39,34 @@ final class AgentGroup {
 		// hold leased but unused is small beside the budget
 		this.totalBudget = (maxTotalBytesInUse > 0)
 				? new ChunkedQuota(maxTotalBytesInUse, Math.min(64 * 1024, maxTotalBytesInUse / 64)) : null;
+	}
+
+	/**
+	 * Whether an agent of the name has an operation running now, read without their
+	 * locks: nothing the agents write is touched.
+	 */
+	boolean hasActiveOperations() {
+		for (Tally agent : this.live) {
+			if (agent.activeOperations() > 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a lost operation of this name was logged already.
+	 */
+	boolean lostOperationLogged() {
+		return this.lostOperationLogged.get();
+	}
+
+	/**
+	 * Claim the one log line of a lost operation of this name.
+	 * @return whether the caller is the first to claim it
+	 */
+	boolean claimLostOperationLog() {
+		return this.lostOperationLogged.compareAndSet(false, true);
 	}
 
 	/**

@@ -113,6 +113,7 @@ public final class Agents {
 			});
 			if (created[0]) {
 				Agent first = agent;
+				LostOperations.watch(first);
 				this.listeners.forEach((listener) -> listener.accept(first));
 			}
 		}

@@ -95,6 +95,19 @@ public final class Operation implements AutoCloseable {
 	}
 
 	/**
+	 * Whether this handle still stands for the operation it stood for when it had the
+	 * given stamp, and that operation runs: false once it completed, or once the handle
+	 * was {@link Agent#restart restarted}. Read without the agent's lock.
+	 */
+	boolean isRunning(long stamp) {
+		return this.stamp == stamp && !this.state.isClosed(stamp);
+	}
+
+	long stamp() {
+		return this.stamp;
+	}
+
+	/**
 	 * Complete this operation: release every POSM it still holds (counted as
 	 * reclaimed). A second call does nothing.
 	 */

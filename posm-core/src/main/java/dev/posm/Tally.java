@@ -25,10 +25,13 @@ final class Tally extends LockWord {
 
 	private static final VarHandle BYTES_IN_USE;
 
+	private static final VarHandle ACTIVE_OPERATIONS;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			BYTES_IN_USE = lookup.findVarHandle(Tally.class, "bytesInUse", long.class);
+			ACTIVE_OPERATIONS = lookup.findVarHandle(Tally.class, "activeOperations", long.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -214,6 +217,13 @@ final class Tally extends LockWord {
 	 */
 	long bytesInUse() {
 		return (long) BYTES_IN_USE.getOpaque(this);
+	}
+
+	/**
+	 * Return the operations begun and not yet completed, read without the lock.
+	 */
+	long activeOperations() {
+		return (long) ACTIVE_OPERATIONS.getOpaque(this);
 	}
 
 	/**

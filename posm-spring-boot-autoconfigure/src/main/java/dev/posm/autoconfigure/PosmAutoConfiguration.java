@@ -15,7 +15,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
-import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
 
 import io.micrometer.observation.ObservationRegistry;
@@ -26,13 +25,14 @@ import dev.posm.PosmAllocator;
 import dev.posm.autoconfigure.aop.AsyncAgentAnnotationBeanPostProcessor;
 import dev.posm.autoconfigure.aop.ObservingOperationListener;
 import dev.posm.autoconfigure.aop.OperationListener;
+import dev.posm.autoconfigure.context.OperationTaskDecorator;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for posm: a {@link PosmAllocator}
  * bean per configured allocator (and {@code default}), the {@link Agents} bound to them,
- * the {@code @AsyncAgent} advisor, with Micrometer's context-propagation a task
- * decorator that carries the current operation to executor threads and, when
- * {@code posm.observations.enabled}, an observation of every operation.
+ * the {@code @AsyncAgent} advisor, a task decorator that carries the current operation
+ * to the threads of Spring Boot's executors and, when {@code posm.observations.enabled},
+ * an observation of every operation.
  *
  * @author posm
  */
@@ -57,6 +57,17 @@ public final class PosmAutoConfiguration {
 	@ConditionalOnMissingBean
 	DefaultAllocatorInstaller posmDefaultAllocatorInstaller(Agents agents) {
 		return new DefaultAllocatorInstaller(agents.defaultAllocator());
+	}
+
+	/**
+	 * Spring Boot composes every {@code TaskDecorator} bean, the application's with this
+	 * one. A {@code ContextPropagatingTaskDecorator} carries the operation already
+	 * (through posm's accessor): with one, posm declares none.
+	 */
+	@Bean
+	@ConditionalOnMissingBean({ OperationTaskDecorator.class, ContextPropagatingTaskDecorator.class })
+	OperationTaskDecorator posmOperationTaskDecorator() {
+		return new OperationTaskDecorator();
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -87,18 +98,6 @@ public final class PosmAutoConfiguration {
 		ObservingOperationListener posmObservingOperationListener(
 				ObjectProvider<ObservationRegistry> observationRegistry) {
 			return new ObservingOperationListener(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "io.micrometer.context.ContextSnapshotFactory")
-	static class ContextPropagationConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(TaskDecorator.class)
-		ContextPropagatingTaskDecorator posmContextPropagatingTaskDecorator() {
-			return new ContextPropagatingTaskDecorator();
 		}
 
 	}

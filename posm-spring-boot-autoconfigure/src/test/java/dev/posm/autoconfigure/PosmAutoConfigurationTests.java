@@ -24,6 +24,7 @@ import dev.posm.PosmAllocator;
 import dev.posm.Posms;
 import dev.posm.annotation.AsyncAgent;
 import dev.posm.autoconfigure.aop.AsyncAgentAnnotationBeanPostProcessor;
+import dev.posm.autoconfigure.context.OperationTaskDecorator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +55,8 @@ class PosmAutoConfigurationTests {
 			assertThat(context.getBean(Agents.class).defaultAllocator()).isSameAs(allocator);
 			assertThat(context).hasSingleBean(DefaultAllocatorInstaller.class);
 			assertThat(context).hasSingleBean(AsyncAgentAnnotationBeanPostProcessor.class);
-			assertThat(context).hasSingleBean(ContextPropagatingTaskDecorator.class);
+			assertThat(context).hasSingleBean(OperationTaskDecorator.class)
+				.doesNotHaveBean(ContextPropagatingTaskDecorator.class);
 			assertThat(context).hasSingleBean(PosmProperties.class);
 		});
 	}
@@ -214,24 +216,33 @@ class PosmAutoConfigurationTests {
 	}
 
 	@Test
-	void userTaskDecoratorReplacesContextPropagation() {
+	void userTaskDecoratorGoesWithPosmsOwn() {
 		this.runner.withUserConfiguration(UserTaskDecoratorConfiguration.class)
-			.run((context) -> assertThat(context).hasSingleBean(TaskDecorator.class)
+			.run((context) -> assertThat(context).hasBean("myDecorator")
+				.hasSingleBean(OperationTaskDecorator.class)
 				.doesNotHaveBean(ContextPropagatingTaskDecorator.class));
+	}
+
+	@Test
+	void userContextPropagatingTaskDecoratorCarriesTheOperationSoPosmDeclaresNone() {
+		this.runner.withUserConfiguration(UserContextPropagationConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(TaskDecorator.class)
+				.hasSingleBean(ContextPropagatingTaskDecorator.class)
+				.doesNotHaveBean(OperationTaskDecorator.class));
 	}
 
 	@Test
 	void taskDecoratorReachesBootsExecutor() {
 		this.runner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
-			.run((context) -> assertThat(context).hasSingleBean(ContextPropagatingTaskDecorator.class)
+			.run((context) -> assertThat(context).hasSingleBean(OperationTaskDecorator.class)
 				.hasBean("applicationTaskExecutor"));
 	}
 
 	@Test
-	void noTaskDecoratorWithoutContextPropagation() {
+	void taskDecoratorWithoutContextPropagation() {
 		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.context"))
 			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(ContextPropagatingTaskDecorator.class)
+				.hasSingleBean(OperationTaskDecorator.class)
 				.hasSingleBean(Agents.class));
 	}
 
@@ -260,7 +271,7 @@ class PosmAutoConfigurationTests {
 					.doesNotHaveBean(PosmProperties.class)
 					.doesNotHaveBean(DefaultAllocatorInstaller.class)
 					.doesNotHaveBean(AsyncAgentAnnotationBeanPostProcessor.class)
-					.doesNotHaveBean(ContextPropagatingTaskDecorator.class);
+					.doesNotHaveBean(TaskDecorator.class);
 				Greeter greeter = context.getBean(Greeter.class);
 				assertThat(AopUtils.isAopProxy(greeter)).isFalse();
 				assertThat(greeter.greet()).isEqualTo("hello from nobody");
@@ -346,6 +357,16 @@ class PosmAutoConfigurationTests {
 		@Bean
 		TaskDecorator myDecorator() {
 			return (runnable) -> runnable;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserContextPropagationConfiguration {
+
+		@Bean
+		ContextPropagatingTaskDecorator myContextPropagation() {
+			return new ContextPropagatingTaskDecorator();
 		}
 
 	}

@@ -5,13 +5,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
 import org.springframework.stereotype.Service;
 
 import dev.posm.Agent;
@@ -21,6 +23,7 @@ import dev.posm.Posm;
 import dev.posm.PosmAllocator;
 import dev.posm.Posms;
 import dev.posm.annotation.AsyncAgent;
+import dev.posm.autoconfigure.context.OperationTaskDecorator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,10 +33,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * @author posm
  */
 @SpringBootTest
+@ExtendWith(OutputCaptureExtension.class)
 class StarterApplicationTests {
 
 	@Autowired
 	private RelayService relay;
+
+	@Autowired
+	private ChecksumService checksum;
 
 	@Autowired
 	private Agents agents;
@@ -43,7 +50,7 @@ class StarterApplicationTests {
 	private PosmAllocator bigIo;
 
 	@Autowired
-	private ContextPropagatingTaskDecorator taskDecorator;
+	private OperationTaskDecorator taskDecorator;
 
 	@Test
 	void annotatedServiceIsAnObservableAgentOnItsConfiguredAllocator() throws Exception {
@@ -64,12 +71,34 @@ class StarterApplicationTests {
 		assertThat(this.bigIo.stats().held()).isZero();
 	}
 
+	@Test
+	void workThatLeftItsOperationBehindIsToldInTheApplicationsLog(CapturedOutput output) throws Exception {
+		Agent agent = this.agents.find("checksum").orElseThrow();
+		for (int i = 0; i < 2; i++) {
+			assertThat(this.checksum.checksumOnTheCommonPool(new byte[] { 1, 2, 3 }).get(10, TimeUnit.SECONDS)).isEqualTo(6);
+		}
+		// through Spring Boot's logging, once, with the logger, the agent and the fix
+		String warning = "found no current operation on thread";
+		assertThat(output.getAll()).containsOnlyOnce(warning)
+			.contains("WARN")
+			.contains("dev.posm.misuse")
+			.contains("the operation of agent 'checksum' completes")
+			.contains("Posms.supplyAsync(..)");
+		assertThat(agent.stats().operations()).isEqualTo(2);
+		assertThat(agent.stats().allocations()).isZero();
+	}
+
 	@SpringBootApplication
 	static class RelayApplication {
 
 		@Bean
 		RelayService relayService(@Qualifier("applicationTaskExecutor") Executor executor) {
 			return new RelayService(executor);
+		}
+
+		@Bean
+		ChecksumService checksumService() {
+			return new ChecksumService();
 		}
 
 	}
@@ -98,6 +127,25 @@ class StarterApplicationTests {
 				copy.release();
 				return sum;
 			}, this.executor);
+		}
+
+	}
+
+	@AsyncAgent("checksum")
+	static class ChecksumService {
+
+		// the mistake: the JDK's own supplyAsync leaves the operation behind
+		public CompletableFuture<Integer> checksumOnTheCommonPool(byte[] data) {
+			return CompletableFuture.supplyAsync(() -> {
+				try (Posm copy = Posms.allocate(data.length)) {
+					copy.buffer().put(data).flip();
+					int sum = 0;
+					while (copy.buffer().hasRemaining()) {
+						sum += copy.buffer().get();
+					}
+					return sum;
+				}
+			});
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,7 @@ import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcher;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.Ordered;
 import org.springframework.scheduling.annotation.AsyncAnnotationAdvisor;
@@ -28,6 +30,7 @@ import dev.posm.Agents;
 import dev.posm.LeakDetection;
 import dev.posm.PosmAllocator;
 import dev.posm.annotation.AsyncAgent;
+import dev.posm.autoconfigure.context.OperationScheduleHook;
 
 /**
  * Applies the {@code @AsyncAgent} advice to every bean that has the annotation on its
@@ -43,11 +46,17 @@ import dev.posm.annotation.AsyncAgent;
  * post-processor comes first: the executor's thread runs the method as the operation,
  * and {@code @Async}'s future completes after the operation. Proxies made by auto-proxy
  * creators (such as {@code @Transactional}'s) run inside the operation.
+ * <p>
+ * Once a method that returns a Reactor {@code Mono}, {@code Flux} or {@code Publisher}
+ * is resolved, the {@link OperationScheduleHook} makes the operation follow the chain
+ * to the threads of Reactor's schedulers, until this post-processor is destroyed with
+ * its application context.
  *
  * @author posm
  */
 @SuppressWarnings("serial")
-public class AsyncAgentAnnotationBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+public class AsyncAgentAnnotationBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor
+		implements DisposableBean {
 
 	/**
 	 * The order of this post-processor: just before {@code @EnableAsync}'s default, so
@@ -58,6 +67,8 @@ public class AsyncAgentAnnotationBeanPostProcessor extends AbstractBeanFactoryAw
 	private final Pointcut pointcut;
 
 	private final AsyncAgentInterceptor interceptor;
+
+	private final AtomicBoolean scheduleHookInstalled = new AtomicBoolean();
 
 	/**
 	 * Create a post-processor.
@@ -88,8 +99,21 @@ public class AsyncAgentAnnotationBeanPostProcessor extends AbstractBeanFactoryAw
 		Pointcut methodPointcut = new AnnotationMatchingPointcut(null, AsyncAgent.class, true);
 		this.pointcut = new ComposablePointcut(typePointcut).union(methodPointcut);
 		this.interceptor = new AsyncAgentInterceptor(agents, new BeanFactoryAllocators(),
-				leakDetection == LeakDetection.PARANOID, listener);
+				leakDetection == LeakDetection.PARANOID, listener, this::installScheduleHook);
 		this.advisor = new DefaultPointcutAdvisor(this.pointcut, this.interceptor);
+	}
+
+	private void installScheduleHook() {
+		if (this.scheduleHookInstalled.compareAndSet(false, true)) {
+			OperationScheduleHook.install();
+		}
+	}
+
+	@Override
+	public void destroy() {
+		if (this.scheduleHookInstalled.compareAndSet(true, false)) {
+			OperationScheduleHook.uninstall();
+		}
 	}
 
 	@Override

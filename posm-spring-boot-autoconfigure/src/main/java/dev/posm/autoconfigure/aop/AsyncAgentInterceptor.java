@@ -40,6 +40,9 @@ final class AsyncAgentInterceptor implements MethodInterceptor {
 
 	private final Supplier<@Nullable OperationListener> listenerLookup;
 
+	/** Told of every method that returns a Reactor type, before its first call. */
+	private final Runnable reactiveMethodResolved;
+
 	// looked up on the first call: none, most of the time, and then it costs nothing
 	private volatile @Nullable Optional<OperationListener> listener;
 
@@ -47,11 +50,12 @@ final class AsyncAgentInterceptor implements MethodInterceptor {
 	private final Map<Class<?>, Map<Method, AgentMethod>> methods = new ConcurrentHashMap<>();
 
 	AsyncAgentInterceptor(Supplier<Agents> agents, AllocatorLookup allocators, boolean paranoid,
-			Supplier<@Nullable OperationListener> listener) {
+			Supplier<@Nullable OperationListener> listener, Runnable reactiveMethodResolved) {
 		this.agents = agents;
 		this.allocators = allocators;
 		this.paranoid = paranoid;
 		this.listenerLookup = listener;
+		this.reactiveMethodResolved = reactiveMethodResolved;
 	}
 
 	@Override
@@ -134,6 +138,9 @@ final class AsyncAgentInterceptor implements MethodInterceptor {
 			throw new IllegalStateException("No @AsyncAgent annotation on " + description);
 		}
 		ResultKind kind = ResultKind.of(specificMethod, description);
+		if (kind.isReactive()) {
+			this.reactiveMethodResolved.run();
+		}
 		String name = StringUtils.hasText(annotation.value()) ? annotation.value().trim() : kebabCase(userClass);
 		PosmAllocator allocator = null;
 		if (StringUtils.hasText(annotation.allocator())) {

@@ -54,6 +54,14 @@ enum ResultKind {
 			ResultKind.class.getClassLoader());
 
 	/**
+	 * Whether results of this kind are Reactor publishers (Reactor is then present).
+	 * @return {@code true} for {@code MONO}, {@code FLUX} and {@code PUBLISHER}
+	 */
+	boolean isReactive() {
+		return this == MONO || this == FLUX || this == PUBLISHER;
+	}
+
+	/**
 	 * Return how the completion of the method's result is observed.
 	 * @param method the method
 	 * @param description the method, for messages

@@ -237,7 +237,8 @@ class AsyncAgentAdvisorTests {
 						return List.of();
 					}
 
-				}, false, () -> null);
+				}, false, () -> null, () -> {
+				});
 		Method method = Worker.class.getMethod("work", int.class);
 		AgentMethod first = interceptor.resolve(method, Worker.class);
 		assertThat(interceptor.resolve(method, Worker.class)).isSameAs(first);

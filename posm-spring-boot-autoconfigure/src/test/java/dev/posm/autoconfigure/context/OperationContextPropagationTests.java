@@ -1,19 +1,24 @@
 package dev.posm.autoconfigure.context;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ContextSnapshot;
 import io.micrometer.context.ContextSnapshotFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
@@ -28,6 +33,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 
@@ -46,8 +52,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests that the current operation follows its work to other threads: {@code @Async}
- * tasks, continuations on a decorated executor, and Reactor chains with automatic
- * context propagation.
+ * tasks and continuations on Spring Boot's executor (posm's task decorator with the
+ * application's, or the application's {@code ContextPropagatingTaskDecorator}),
+ * {@code Posms.supplyAsync}, and Reactor chains, with automatic context propagation and
+ * with posm's schedule hook.
  *
  * @author posm
  */
@@ -57,7 +65,9 @@ class OperationContextPropagationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PosmAutoConfiguration.class, TaskExecutionAutoConfiguration.class))
-		.withUserConfiguration(PropagationConfiguration.class);
+		.withUserConfiguration(PropagationConfiguration.class)
+		// an allocator of its own, so that what is taken from "default" is taken outside it
+		.withPropertyValues("posm.allocators.starter-io.type=pooled", "posm.agents.starter.allocator=starter-io");
 
 	@AfterEach
 	void disableAutomaticContextPropagation() {
@@ -106,26 +116,105 @@ class OperationContextPropagationTests {
 
 	@Test
 	void asyncTaskStartedInAnOperationTakesFromIt() {
+		this.runner.run(OperationContextPropagationTests::asyncTaskTakesFromTheOperation);
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void asyncTaskOnAVirtualThreadTakesFromTheOperation() {
+		this.runner.withPropertyValues("spring.threads.virtual.enabled=true")
+			.run(OperationContextPropagationTests::asyncTaskTakesFromTheOperation);
+	}
+
+	private static void asyncTaskTakesFromTheOperation(AssertableApplicationContext context) throws Exception {
+		PosmAllocator fallback = context.getBean("default", PosmAllocator.class);
+		Starter starter = context.getBean(Starter.class);
+		AgentStats before = stats(context, "starter");
+		String ran = starter.startAsyncTask(SIZE).get(10, TimeUnit.SECONDS);
+		assertThat(ran).startsWith("starter@").isNotEqualTo("starter@" + Thread.currentThread().getName());
+		AgentStats after = stats(context, "starter");
+		assertThat(after.allocations() - before.allocations()).isEqualTo(1);
+		assertThat(after.bytesInUse()).isZero();
+		assertThat(fallback.stats().allocations()).isZero();
+	}
+
+	@Test
+	void concurrentCallsEachCarryTheirOwnOperationToTheirTasks() {
 		this.runner.run((context) -> {
 			Starter starter = context.getBean(Starter.class);
-			AgentStats before = stats(context, "starter");
-			String ran = starter.startAsyncTask(SIZE).get(10, TimeUnit.SECONDS);
-			assertThat(ran).startsWith("starter@").isNotEqualTo("starter@" + Thread.currentThread().getName());
-			AgentStats after = stats(context, "starter");
-			assertThat(after.allocations() - before.allocations()).isEqualTo(1);
-			assertThat(after.bytesInUse()).isZero();
+			PosmAllocator fallback = context.getBean("default", PosmAllocator.class);
+			int threads = 8;
+			int calls = 100;
+			List<CompletableFuture<Void>> callers = new ArrayList<>();
+			ExecutorService callerThreads = Executors.newFixedThreadPool(threads);
+			try {
+				for (int t = 0; t < threads; t++) {
+					callers.add(CompletableFuture.runAsync(() -> {
+						for (int i = 0; i < calls; i++) {
+							assertThat(starter.tasksInItsOwnOperation(SIZE).join()).isTrue();
+						}
+					}, callerThreads));
+				}
+				CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+			}
+			finally {
+				callerThreads.shutdownNow();
+			}
+			AgentStats stats = stats(context, "starter");
+			assertThat(stats.operations()).isEqualTo(threads * calls);
+			assertThat(stats.activeOperations()).isZero();
+			// two tasks a call, each taking one POSM left to the operation
+			assertThat(stats.allocations()).isEqualTo(2L * threads * calls);
+			assertThat(stats.reclaimed()).isEqualTo(2L * threads * calls);
+			assertThat(stats.bytesInUse()).isZero();
+			assertThat(fallback.stats().allocations()).isZero();
 		});
 	}
 
 	@Test
-	void withoutTheDecoratorTheAsyncTaskSeesNoOperation() {
+	void anApplicationTaskDecoratorGoesWithPosmsSoTheAsyncTaskStillTakesFromTheOperation() {
 		this.runner.withUserConfiguration(PlainDecoratorConfiguration.class).run((context) -> {
 			PosmAllocator fallback = context.getBean("default", PosmAllocator.class);
 			long fallbackBefore = fallback.stats().allocations();
 			String ran = context.getBean(Starter.class).startAsyncTask(SIZE).get(10, TimeUnit.SECONDS);
-			assertThat(ran).startsWith("none@");
-			assertThat(stats(context, "starter").allocations()).isZero();
-			assertThat(fallback.stats().allocations() - fallbackBefore).isEqualTo(1);
+			assertThat(ran).startsWith("starter@");
+			assertThat(context.getBean(PlainDecoratorConfiguration.class).decorated).hasPositiveValue();
+			assertThat(stats(context, "starter").allocations()).isEqualTo(1);
+			assertThat(fallback.stats().allocations()).isEqualTo(fallbackBefore);
+		});
+	}
+
+	@Test
+	void anApplicationContextPropagatingTaskDecoratorCarriesTheOperationInPlaceOfPosms() {
+		this.runner.withUserConfiguration(ContextPropagationConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(OperationTaskDecorator.class);
+			String ran = context.getBean(Starter.class).startAsyncTask(SIZE).get(10, TimeUnit.SECONDS);
+			assertThat(ran).startsWith("starter@");
+			assertThat(stats(context, "starter").allocations()).isEqualTo(1);
+			assertThat(stats(context, "starter").bytesInUse()).isZero();
+		});
+	}
+
+	@Test
+	void supplyAsyncInAnAgentMethodTakesFromItsOperationAndGivesBackBeforeTheCaller() {
+		this.runner.run((context) -> {
+			PosmAllocator fallback = context.getBean("default", PosmAllocator.class);
+			long fallbackBefore = fallback.stats().allocations();
+			Starter starter = context.getBean(Starter.class);
+			AgentStats before = stats(context, "starter");
+			AtomicReference<AgentStats> seen = new AtomicReference<>();
+			String ran = starter.supplyOnDefaultPool(SIZE)
+				.thenApply((value) -> {
+					seen.set(stats(context, "starter"));
+					return value;
+				})
+				.get(10, TimeUnit.SECONDS);
+			assertThat(ran).startsWith("starter@").doesNotEndWith("@" + Thread.currentThread().getName());
+			// taken on the pool's thread, left to the operation, reclaimed before the caller saw the value
+			assertThat(seen.get().allocations() - before.allocations()).isEqualTo(1);
+			assertThat(seen.get().reclaimed() - before.reclaimed()).isEqualTo(1);
+			assertThat(seen.get().bytesInUse()).isZero();
+			assertThat(fallback.stats().allocations()).isEqualTo(fallbackBefore);
 		});
 	}
 
@@ -152,41 +241,64 @@ class OperationContextPropagationTests {
 	void reactorChainWithAutomaticContextPropagationTakesFromTheOperation() {
 		this.runner.withConfiguration(AutoConfigurations.of(ReactorAutoConfiguration.class))
 			.withPropertyValues("spring.reactor.context-propagation=auto")
-			.run((context) -> {
-				Starter starter = context.getBean(Starter.class);
-				AgentStats before = stats(context, "starter");
-				AtomicReference<AgentStats> seen = new AtomicReference<>();
-				String hopped = starter.hopThreads(SIZE)
-					.doOnNext((value) -> seen.set(stats(context, "starter")))
-					.block(Duration.ofSeconds(10));
-				assertThat(hopped).startsWith("starter@boundedElastic");
-				assertThat(seen.get().allocations() - before.allocations()).isEqualTo(1);
-				assertThat(seen.get().reclaimed() - before.reclaimed()).isEqualTo(1);
-				assertThat(seen.get().bytesInUse()).isZero();
-
-				AgentStats beforeFlux = stats(context, "starter");
-				AtomicReference<AgentStats> seenAtEnd = new AtomicReference<>();
-				List<String> published = starter.publishOnParallel(SIZE, 3)
-					.doOnComplete(() -> seenAtEnd.set(stats(context, "starter")))
-					.collectList()
-					.block(Duration.ofSeconds(10));
-				assertThat(published).hasSize(3).allSatisfy((value) -> assertThat(value).startsWith("starter@parallel"));
-				assertThat(seenAtEnd.get().allocations() - beforeFlux.allocations()).isEqualTo(3);
-				assertThat(seenAtEnd.get().reclaimed() - beforeFlux.reclaimed()).isEqualTo(3);
-				assertThat(seenAtEnd.get().bytesInUse()).isZero();
-				// and downstream of the agent's publisher, the caller is not in its operation
-				assertThat(starter.hopThreads(SIZE).map((value) -> currentAgentName()).block(Duration.ofSeconds(10)))
-					.isEqualTo("none");
-			});
+			.run(OperationContextPropagationTests::reactorChainsTakeFromTheOperation);
 	}
 
 	@Test
-	void withoutAutomaticContextPropagationAThreadHopLeavesTheOperationBehind() {
-		this.runner.run((context) -> {
-			String hopped = context.getBean(Starter.class).hopThreadsAndRelease(SIZE).block(Duration.ofSeconds(10));
-			assertThat(hopped).startsWith("none@boundedElastic");
-			assertThat(stats(context, "starter").allocations()).isZero();
-		});
+	void withoutAutomaticContextPropagationPosmsScheduleHookCarriesTheOperation() {
+		this.runner.run(OperationContextPropagationTests::reactorChainsTakeFromTheOperation);
+	}
+
+	private static void reactorChainsTakeFromTheOperation(AssertableApplicationContext context) {
+		PosmAllocator fallback = context.getBean("default", PosmAllocator.class);
+		Starter starter = context.getBean(Starter.class);
+		AgentStats before = stats(context, "starter");
+		AtomicReference<AgentStats> seen = new AtomicReference<>();
+		String hopped = starter.hopThreads(SIZE)
+			.doOnNext((value) -> seen.set(stats(context, "starter")))
+			.block(Duration.ofSeconds(10));
+		assertThat(hopped).startsWith("starter@boundedElastic");
+		assertThat(seen.get().allocations() - before.allocations()).isEqualTo(1);
+		assertThat(seen.get().reclaimed() - before.reclaimed()).isEqualTo(1);
+		assertThat(seen.get().bytesInUse()).isZero();
+
+		AgentStats beforeFlux = stats(context, "starter");
+		AtomicReference<AgentStats> seenAtEnd = new AtomicReference<>();
+		List<String> published = starter.publishOnParallel(SIZE, 3)
+			.doOnComplete(() -> seenAtEnd.set(stats(context, "starter")))
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(published).hasSize(3).allSatisfy((value) -> assertThat(value).startsWith("starter@parallel"));
+		assertThat(seenAtEnd.get().allocations() - beforeFlux.allocations()).isEqualTo(3);
+		assertThat(seenAtEnd.get().reclaimed() - beforeFlux.reclaimed()).isEqualTo(3);
+		assertThat(seenAtEnd.get().bytesInUse()).isZero();
+		// and downstream of the agent's publisher, the caller is not in its operation
+		assertThat(starter.hopThreads(SIZE).map((value) -> currentAgentName()).block(Duration.ofSeconds(10)))
+			.isEqualTo("none");
+		assertThat(fallback.stats().allocations()).isZero();
+	}
+
+	@Test
+	void theScheduleHookGoesWithTheContext() throws Exception {
+		this.runner.run((context) -> assertThat(carriedToParallel(context.getBean(Agents.class))).isTrue());
+		assertThat(carriedToParallel(new Agents(Allocators.unpooled("after-close").build()))).isFalse();
+	}
+
+	/**
+	 * Whether a task scheduled on Reactor's parallel scheduler in an operation runs in it.
+	 */
+	private static boolean carriedToParallel(Agents agents) throws Exception {
+		try (Operation operation = agents.agent("scheduled").begin()) {
+			CompletableFuture<Operation> seen = new CompletableFuture<>();
+			Operation previous = Posms.setCurrentOperation(operation);
+			try {
+				Schedulers.parallel().schedule(() -> seen.complete(Posms.currentOperation()));
+			}
+			finally {
+				Posms.setCurrentOperation(previous);
+			}
+			return seen.get(10, TimeUnit.SECONDS) == operation;
+		}
 	}
 
 	private static AgentStats stats(AssertableApplicationContext context, String agent) {
@@ -220,9 +332,24 @@ class OperationContextPropagationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class PlainDecoratorConfiguration {
 
+		final AtomicInteger decorated = new AtomicInteger();
+
 		@Bean
 		TaskDecorator plainDecorator() {
-			return (runnable) -> runnable;
+			return (runnable) -> {
+				this.decorated.incrementAndGet();
+				return runnable;
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ContextPropagationConfiguration {
+
+		@Bean
+		ContextPropagatingTaskDecorator contextPropagatingTaskDecorator() {
+			return new ContextPropagatingTaskDecorator();
 		}
 
 	}
@@ -267,6 +394,20 @@ class OperationContextPropagationTests {
 			}, this.executor);
 		}
 
+		/**
+		 * Two tasks on Boot's executor and on the default pool: each must run in this
+		 * call's operation, and take from it.
+		 */
+		public CompletableFuture<Boolean> tasksInItsOwnOperation(int size) {
+			Operation operation = Posms.currentOperation();
+			Supplier<Boolean> task = () -> {
+				Posm posm = Posms.allocate(size);
+				return Posms.currentOperation() == operation && operation.holds(posm.buffer());
+			};
+			return CompletableFuture.supplyAsync(task, this.executor)
+				.thenCombine(Posms.supplyAsync(task), (first, second) -> first && second);
+		}
+
 		public Mono<String> hopThreads(int size) {
 			return Mono.fromCallable(() -> {
 				Posms.allocate(size);
@@ -274,11 +415,11 @@ class OperationContextPropagationTests {
 			}).subscribeOn(Schedulers.boundedElastic());
 		}
 
-		public Mono<String> hopThreadsAndRelease(int size) {
-			return Mono.fromCallable(() -> {
-				Posms.allocate(size).release();
+		public CompletableFuture<String> supplyOnDefaultPool(int size) {
+			return Posms.supplyAsync(() -> {
+				Posms.allocate(size);
 				return where();
-			}).subscribeOn(Schedulers.boundedElastic());
+			});
 		}
 
 		public Flux<String> publishOnParallel(int size, int count) {

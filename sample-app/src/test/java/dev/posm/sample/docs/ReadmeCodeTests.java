@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 import dev.posm.Agent;
 import dev.posm.AgentStats;
@@ -96,6 +97,37 @@ class ReadmeCodeTests {
 			assertThat(stats.reclaimed()).as("no release(): posm takes each chunk back").isEqualTo(2);
 			assertThat(stats.bytesInUse()).isZero();
 		});
+	}
+
+	@Test
+	void theSupplyAsyncExampleTakesFromItsOperationOnAPoolThread() throws Exception {
+		Class<?> serviceType = JavaBlockCompiler.compile(javaBlockDeclaring("CrcService"));
+		byte[] data = new byte[10_000];
+		new Random(7).nextBytes(data);
+		CRC32C expected = new CRC32C();
+		expected.update(data);
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PosmAutoConfiguration.class))
+			.withPropertyValues("posm.allocators.crc-io.type=pooled", "posm.agents.crc.allocator=crc-io")
+			.withClassLoader(serviceType.getClassLoader())
+			.withBean(serviceType)
+			.run((context) -> {
+				Object service = context.getBean(serviceType);
+				Method crc = serviceType.getMethod("crc", byte[].class);
+				Agent agent = context.getBean(Agents.class).agent("crc");
+				for (int call = 0; call < 2; call++) {
+					CompletableFuture<?> value = (CompletableFuture<?>) crc.invoke(service, (Object) data);
+					CompletableFuture<Long> heldWhenSeen = value.thenApply((crc32) -> agent.stats().bytesInUse());
+					assertThat(value.get(30, TimeUnit.SECONDS)).isEqualTo(expected.getValue());
+					assertThat(heldWhenSeen.get(30, TimeUnit.SECONDS)).isZero();
+				}
+				AgentStats stats = agent.stats();
+				assertThat(stats.operations()).isEqualTo(2);
+				assertThat(stats.allocations()).as("the copies, taken on a pool thread, are the agent's").isEqualTo(2);
+				assertThat(stats.reclaimed()).as("no release(): posm takes each copy back").isEqualTo(2);
+				assertThat(context.getBean("default", PosmAllocator.class).stats().allocations())
+					.as("nothing from the default allocator")
+					.isZero();
+			});
 	}
 
 	@Test
