@@ -80,6 +80,8 @@ class BudgetTests {
 		Agents agents = Agents.builder(this.allocator).maxTotalBytesInUse("relay", total).build();
 		int threads = 8;
 		CountDownLatch start = new CountDownLatch(1);
+		// every thread holds its first takes until all have taken: the budget is certainly reached once
+		CountDownLatch allTookOnce = new CountDownLatch(threads);
 		AtomicLong held = new AtomicLong();
 		AtomicLong highest = new AtomicLong();
 		AtomicLong refused = new AtomicLong();
@@ -102,6 +104,10 @@ class BudgetTests {
 								catch (PosmBudgetExceededException ex) {
 									refused.incrementAndGet();
 								}
+							}
+							if (i == 0) {
+								allTookOnce.countDown();
+								allTookOnce.await();
 							}
 							for (Posm posm : taken) {
 								held.addAndGet(-posm.capacity());
