@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>
  * Run it on Java 17 (memory of dropped blocks freed by the collector) and on Java 25
  * (freed at once), or on Java 25 twice, the second time with
- * {@code -jvmArgsAppend -Ddev.posm.direct-memory=collector}; see the module's README.
+ * {@code -jvmArgsAppend -Ddev.posm.direct-memory.free-at-once=false}; see the module's README.
  *
  * @author posm
  */
