@@ -8,7 +8,9 @@ package dev.posm;
  * @param activeOperations operations begun and not yet completed
  * @param failedOperations operations that completed with an error or were cancelled
  * @param allocations POSMs taken by the operations
- * @param recycled POSMs served by reuse: the agent's cache or the allocator's
+ * @param recycled POSMs served by reuse: the agent's cache or the allocator's; over a
+ * {@code netty} allocator none, since Netty does not say which take it served by reuse
+ * (the allocator's own stats count it)
  * @param reclaimed POSMs an operation did not release and posm took back when it
  * completed
  * @param bytesInUse bytes held by the operations of every agent of the name now

@@ -7,7 +7,9 @@ package dev.posm;
  *
  * @param allocations POSMs handed out ({@code recycled + fresh})
  * @param recycled POSMs served by reuse: an agent's cache, a thread cache or the pool
- * @param fresh POSMs served by new memory
+ * (for {@code netty}, Netty's pool)
+ * @param fresh POSMs served by new memory (for {@code netty}, the takes for which Netty
+ * allocated a chunk or a buffer too large for one)
  * @param releases POSMs released by their holder
  * @param reclaimed POSMs their holder did not release and posm took back (operation
  * completed, or dropped and found by the garbage collector)

@@ -3,6 +3,7 @@ package dev.posm;
 import java.util.Objects;
 
 import dev.posm.alloc.BlockStore;
+import dev.posm.alloc.DirectMemory;
 import dev.posm.alloc.NettyStore;
 import dev.posm.alloc.PooledStore;
 import dev.posm.alloc.RecyclingStore;
@@ -215,10 +216,16 @@ public final class Allocators {
 		/**
 		 * Build the allocator.
 		 * @return the allocator
-		 * @throws IllegalArgumentException if a setting is out of range
+		 * @throws IllegalArgumentException if a setting is out of range, or the system
+		 * property {@code dev.posm.direct-memory.free-at-once} is neither {@code true}
+		 * nor {@code false}
 		 * @throws IllegalStateException if the type needs a library that is absent
 		 */
 		public PosmAllocator build() {
+			if (this.direct || this.type == AllocatorType.SLAB) {
+				// a bad value of the system property stops the build, not a take
+				DirectMemory.freesAtOnce();
+			}
 			return switch (this.type) {
 				case UNPOOLED -> allocator(new UnpooledStore(this.direct));
 				case POOLED -> {

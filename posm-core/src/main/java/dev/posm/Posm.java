@@ -19,6 +19,12 @@ import org.jspecify.annotations.Nullable;
  * once it has, a stale handle is the next holder's, and a stale call acts on that
  * holder's lease. A handle its operation reclaimed is retired for good: a late call on
  * it always throws.
+ * <p>
+ * A buffer kept past its release sees the next holder's memory if its block was handed
+ * out again; if posm dropped the block instead, its memory is freed at once on Java 25
+ * and any later access through the buffer throws {@link IllegalStateException}, while
+ * before Java 25 the memory stays the buffer's until the collector finds it unreachable
+ * (see {@link dev.posm.alloc.DirectMemory}).
  *
  * @author posm
  */

@@ -77,7 +77,16 @@ final class StoreAllocator implements PosmAllocator {
 
 	@Override
 	public AllocatorStats stats() {
-		return this.ledger.stats(this.store.retainedBytes());
+		// read before the takes are summed: a take counts its new memory before itself
+		long freshTakes = this.store.freshTakes();
+		AllocatorStats stats = this.ledger.stats(this.store.retainedBytes());
+		if (freshTakes < 0) {
+			return stats;
+		}
+		// a take refused by a budget after its block was taken is not counted, its memory may be
+		long fresh = Math.min(freshTakes, stats.allocations());
+		return new AllocatorStats(stats.allocations(), stats.allocations() - fresh, fresh, stats.releases(),
+				stats.reclaimed(), stats.bytesInUse(), stats.peakBytesInUse(), stats.retainedBytes());
 	}
 
 	@Override

@@ -21,6 +21,9 @@ public final class Block {
 
 	private final @Nullable Object resource;
 
+	/** What frees this block's memory at once when it is dropped, if anything: see {@link DirectMemory}. */
+	private final @Nullable Object memoryOwner;
+
 	/** Whether the current take was served by new memory rather than reuse. */
 	boolean fresh = true;
 
@@ -35,10 +38,15 @@ public final class Block {
 	 * region), if anything
 	 */
 	public Block(ByteBuffer memory, int sizeClass, @Nullable Object resource) {
+		this(memory, sizeClass, resource, null);
+	}
+
+	Block(ByteBuffer memory, int sizeClass, @Nullable Object resource, @Nullable Object memoryOwner) {
 		this.memory = memory;
 		this.capacity = memory.capacity();
 		this.sizeClass = sizeClass;
 		this.resource = resource;
+		this.memoryOwner = memoryOwner;
 	}
 
 	/**
@@ -87,6 +95,18 @@ public final class Block {
 	 */
 	public void reused() {
 		this.fresh = false;
+	}
+
+	/**
+	 * Give up this block: nobody holds it and its store keeps it no longer. Its memory is
+	 * freed at once where {@link DirectMemory} can, else by the garbage collector once
+	 * nothing refers to it.
+	 */
+	void drop() {
+		Object memoryOwner = this.memoryOwner;
+		if (memoryOwner != null) {
+			DirectMemory.free(memoryOwner);
+		}
 	}
 
 	/**

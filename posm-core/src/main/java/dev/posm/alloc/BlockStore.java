@@ -19,10 +19,23 @@ public interface BlockStore {
 	Block take(int size);
 
 	/**
-	 * Take back a block: keep it for reuse or drop it.
+	 * Take back a block: keep it for reuse or drop it. A dropped block's direct memory
+	 * is freed at once where {@link DirectMemory} can, else by the garbage collector.
 	 * @param block a block taken from this store, no longer used by anyone
 	 */
 	void give(Block block);
+
+	/**
+	 * Return how many takes so far were served by new memory, for a store whose memory
+	 * another allocator reuses without saying so per block (Netty's): it marks every
+	 * block fresh, meaning that posm did not reuse it, and counts here what the other
+	 * allocator did.
+	 * @return the takes served by new memory, or -1 when {@link Block#isFresh()} says it
+	 * of every take
+	 */
+	default long freshTakes() {
+		return -1;
+	}
 
 	/**
 	 * Return the size class that serves the given size, or -1 when blocks of that size

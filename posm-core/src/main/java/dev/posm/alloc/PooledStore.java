@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * by thread id. A take looks in the thread's own magazine first, then in the others
  * that may have a block; a block given back goes to the thread's own magazine, else to
  * another with room. What no magazine can keep within {@code maxRetained} is dropped,
- * and larger requests are served unpooled and never kept.
+ * and larger requests are served unpooled and never kept; a dropped block's direct
+ * memory is freed as {@link DirectMemory} says.
  *
  * @author posm
  */
@@ -104,14 +105,26 @@ public class PooledStore implements BlockStore {
 	}
 
 	final Block newBlock(int capacity, int sizeClass) {
-		ByteBuffer memory = this.direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
-		return new Block(memory, sizeClass, null);
+		return this.direct ? DirectMemory.newBlock(capacity, sizeClass)
+				: new Block(ByteBuffer.allocate(capacity), sizeClass, null);
 	}
 
 	@Override
 	public void give(Block block) {
-		if (block.sizeClass() >= 0) {
-			retainInPool(block);
+		if (block.sizeClass() < 0) {
+			block.drop();
+		}
+		else {
+			keepOrDrop(block);
+		}
+	}
+
+	/**
+	 * Keep the block in a magazine if one has room, else drop it.
+	 */
+	final void keepOrDrop(Block block) {
+		if (!retainInPool(block)) {
+			block.drop();
 		}
 	}
 
@@ -134,7 +147,6 @@ public class PooledStore implements BlockStore {
 				}
 			}
 		}
-		// not kept: the garbage collector frees it
 		return false;
 	}
 
@@ -189,18 +201,21 @@ public class PooledStore implements BlockStore {
 	}
 
 	/**
-	 * Drop every block of the given magazine and give back its quota.
+	 * Drop every block of the given magazine and give back its quota. The blocks are
+	 * dropped once the magazine is unlocked: freeing memory may take a while.
 	 */
 	static void drain(Magazine magazine) {
+		List<Block> dropped = new ArrayList<>();
 		magazine.lock();
 		try {
-			while (magazine.poll() != null) {
-				// dropped: the garbage collector frees it
+			for (Block block = magazine.poll(); block != null; block = magazine.poll()) {
+				dropped.add(block);
 			}
 		}
 		finally {
 			magazine.unlock();
 		}
+		dropped.forEach(Block::drop);
 	}
 
 	@Override

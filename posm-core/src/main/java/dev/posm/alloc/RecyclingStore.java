@@ -65,6 +65,7 @@ public final class RecyclingStore extends PooledStore {
 	public void give(Block block) {
 		int sizeClass = block.sizeClass();
 		if (sizeClass < 0) {
+			block.drop();
 			return;
 		}
 		ThreadCache cache = (sizeClass < this.cachedClasses && !isClosed()) ? threadCache() : null;
@@ -76,7 +77,7 @@ public final class RecyclingStore extends PooledStore {
 				return;
 			}
 		}
-		retainInPool(block);
+		keepOrDrop(block);
 	}
 
 	private @Nullable ThreadCache threadCache() {
@@ -180,7 +181,7 @@ public final class RecyclingStore extends PooledStore {
 			finally {
 				magazine.unlock();
 			}
-			blocks.forEach(this.store::retainInPool);
+			blocks.forEach(this.store::keepOrDrop);
 		}
 
 	}

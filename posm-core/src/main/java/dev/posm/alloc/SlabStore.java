@@ -2,6 +2,7 @@ package dev.posm.alloc;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -12,14 +13,28 @@ import org.jspecify.annotations.Nullable;
  * operations sit side by side in memory. A carved block belongs to the region for good:
  * given back, it waits in its class's free list for the next take of that class. When
  * the region is used up, blocks come from the pooled strategy instead.
+ * <p>
+ * The region is dropped whole, once the store is closed and every carved block is back:
+ * its memory is then freed as {@link DirectMemory} says. A carved block a holder still
+ * has keeps the region.
  *
  * @author posm
  */
 public final class SlabStore extends PooledStore {
 
+	private final Block regionBlock;
+
 	private final ByteBuffer region;
 
 	private final AtomicInteger carved = new AtomicInteger();
+
+	/** Blocks carved, counted before they are: handed out, free, or being carved. */
+	private final AtomicInteger carvedBlocks = new AtomicInteger();
+
+	/** Carved blocks taken out of the free lists for good once the store was closed. */
+	private final AtomicInteger collected = new AtomicInteger();
+
+	private final AtomicBoolean regionDropped = new AtomicBoolean();
 
 	/** Free carved blocks per class, made on first use; room for every block of the class. */
 	private final AtomicReferenceArray<BlockSlots> carvedFree;
@@ -33,7 +48,8 @@ public final class SlabStore extends PooledStore {
 	 */
 	public SlabStore(int maxBlockSize, long maxRetained, int slabSize) {
 		super(true, maxBlockSize, maxRetained);
-		this.region = ByteBuffer.allocateDirect(slabSize);
+		this.regionBlock = DirectMemory.newBlock(slabSize, -1);
+		this.region = this.regionBlock.memory();
 		this.carvedFree = new AtomicReferenceArray<>(classCount());
 	}
 
@@ -46,15 +62,21 @@ public final class SlabStore extends PooledStore {
 
 	@Override
 	Block freshBlock(int sizeClass) {
-		int capacity = SizeClasses.capacity(sizeClass);
-		int offset = this.carved.get();
-		while (offset + capacity <= this.region.capacity()) {
-			if (this.carved.compareAndSet(offset, offset + capacity)) {
-				freeListOf(sizeClass);
-				return new Block(this.region.slice(offset, capacity), sizeClass, this.region);
+		// counted before the store is seen open: a close that does not see this carve sees the count
+		this.carvedBlocks.incrementAndGet();
+		if (!isClosed()) {
+			int capacity = SizeClasses.capacity(sizeClass);
+			int offset = this.carved.get();
+			while (offset + capacity <= this.region.capacity()) {
+				if (this.carved.compareAndSet(offset, offset + capacity)) {
+					freeListOf(sizeClass);
+					return new Block(this.region.slice(offset, capacity), sizeClass, this.region);
+				}
+				offset = this.carved.get();
 			}
-			offset = this.carved.get();
 		}
+		this.carvedBlocks.decrementAndGet();
+		dropRegionIfAllBack();
 		return super.freshBlock(sizeClass);
 	}
 
@@ -63,9 +85,42 @@ public final class SlabStore extends PooledStore {
 		if (block.resource() == this.region) {
 			// there is a slot for every block of the class: this never fails
 			this.carvedFree.get(block.sizeClass()).put(block);
+			// put, then seen closed: a close that came before has collected the others, this one is ours
+			if (isClosed()) {
+				collectCarved();
+			}
 		}
 		else {
 			super.give(block);
+		}
+	}
+
+	@Override
+	public void close() {
+		super.close();
+		collectCarved();
+	}
+
+	/**
+	 * Take the free carved blocks out of their lists for good, then drop the region if
+	 * every carved block is back. Only once the store is closed.
+	 */
+	private void collectCarved() {
+		int taken = 0;
+		for (int sizeClass = 0; sizeClass < this.carvedFree.length(); sizeClass++) {
+			BlockSlots free = this.carvedFree.get(sizeClass);
+			while (free != null && free.take() != null) {
+				taken++;
+			}
+		}
+		this.collected.addAndGet(taken);
+		dropRegionIfAllBack();
+	}
+
+	private void dropRegionIfAllBack() {
+		if (isClosed() && this.collected.get() == this.carvedBlocks.get()
+				&& this.regionDropped.compareAndSet(false, true)) {
+			this.regionBlock.drop();
 		}
 	}
 

@@ -5,7 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A fresh block of exactly the size asked for, every time; nothing is kept.
+ * A fresh block of exactly the size asked for, every time; nothing is kept: a block
+ * given back is dropped, its direct memory freed as {@link DirectMemory} says.
  *
  * @author posm
  */
@@ -23,12 +24,12 @@ public final class UnpooledStore implements BlockStore {
 
 	@Override
 	public Block take(int size) {
-		return new Block(this.direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size), -1, null);
+		return this.direct ? DirectMemory.newBlock(size, -1) : new Block(ByteBuffer.allocate(size), -1, null);
 	}
 
 	@Override
 	public void give(Block block) {
-		// dropped: the garbage collector frees it
+		block.drop();
 	}
 
 	@Override
