@@ -117,7 +117,7 @@ java_opts=$(server_java_opts "${WEBFLUX_JAVA_OPTS-}")
 endpoints=(json bytes-64k)
 configs=(posm netty)
 raw=$work/runs.csv
-echo "round,endpoint,config,requests,seconds,rps,p50_ms,p90_ms,p99_ms,errors,heap_bytes_per_request,gc_count,direct_peak_jdk_bytes,direct_peak_netty_bytes,connection_peak_bytes,load1" >"$raw"
+echo "round,endpoint,config,requests,seconds,rps,p50_ms,p90_ms,p99_ms,errors,heap_bytes_per_request,gc_count,direct_peak_jdk_bytes,direct_peak_netty_bytes,direct_peak_posm_bytes,connection_peak_bytes,load1" >"$raw"
 
 path_of() { # endpoint
 	case $1 in
@@ -204,12 +204,14 @@ snapshot() { # management-port
 	echo "$heap $(measurement "$gc" COUNT | grep . || echo 0)"
 }
 
-# "jdk netty" peaks of direct memory since the JVM started (netty: NA if Netty keeps no count)
+# "jdk netty posm" peaks of direct memory since the JVM started (NA: no such count)
 direct_peaks() { # management-port
-	local jdk netty
-	jdk=$(measurement "$(get_json "$1" 'metrics/sample.direct.memory.peak?tag=counter:jdk')" VALUE)
-	netty=$(measurement "$(get_json "$1" 'metrics/sample.direct.memory.peak?tag=counter:netty')" VALUE)
-	echo "${jdk:-NA} ${netty:-NA}"
+	local counter value peaks=()
+	for counter in jdk netty posm; do
+		value=$(measurement "$(get_json "$1" "metrics/sample.direct.memory.peak?tag=counter:$counter")" VALUE)
+		peaks+=("${value:-NA}")
+	done
+	echo "${peaks[*]}"
 }
 
 # the most one connection held: http-server's peakBytesInUse; checks the configuration too
@@ -234,9 +236,9 @@ record() { # round endpoint config wrk-output before after peaks connection-peak
 		-v after="$6" -v peaks="$7" -v connection="$8" -v load="$load" 'BEGIN {
 		split(numbers, w, " "); split(before, x, " "); split(after, y, " "); split(peaks, d, " ")
 		na(d)
-		printf "%s,%s,%s,%d,%.2f,%.2f,%.3f,%.3f,%.3f,%d,%.1f,%d,%s,%s,%s,%s\n", round, endpoint, config,
+		printf "%s,%s,%s,%d,%.2f,%.2f,%.3f,%.3f,%.3f,%d,%.1f,%d,%s,%s,%s,%s,%s\n", round, endpoint, config,
 			w[1], w[2], w[3], w[4], w[5], w[6], w[7], (y[1] - x[1]) / w[1], y[2] - x[2],
-			d[1], d[2], (connection == "NA") ? "" : connection, load
+			d[1], d[2], d[3], (connection == "NA") ? "" : connection, load
 	}
 	function na(a,   k) { for (k in a) if (a[k] == "NA") a[k] = "" }' >>"$raw"
 }
@@ -284,6 +286,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 summary=$work/summary.csv
 awk -F, -v endpoints="${endpoints[*]}" -v configs="${configs[*]}" "$awk_median"'
+	function mib(x) { return (x == "") ? "" : sprintf("%.2f", x / 1048576) }
 	NR == 1 { for (i = 1; i <= NF; i++) column[i] = $i; next }
 	{
 		run = $2 SUBSEP $3
@@ -297,7 +300,7 @@ awk -F, -v endpoints="${endpoints[*]}" -v configs="${configs[*]}" "$awk_median"'
 	}
 	END {
 		print "endpoint,config,runs,rps,p50_ms,p99_ms,heap_bytes_per_request,gc_count,direct_peak_jdk_mib," \
-			"direct_peak_netty_mib,connection_peak_bytes,errors,rps_vs_netty,p99_vs_netty,heap_vs_netty"
+			"direct_peak_netty_mib,direct_peak_posm_mib,connection_peak_bytes,errors,rps_vs_netty,p99_vs_netty,heap_vs_netty"
 		ne = split(endpoints, e, " "); nc = split(configs, c, " ")
 		for (i = 1; i <= ne; i++) {
 			base = e[i] SUBSEP "netty"
@@ -306,11 +309,11 @@ awk -F, -v endpoints="${endpoints[*]}" -v configs="${configs[*]}" "$awk_median"'
 				if (!(run in runs)) continue
 				rps = median(run SUBSEP "rps"); p99 = median(run SUBSEP "p99_ms")
 				heap = median(run SUBSEP "heap_bytes_per_request")
-				jdk = median(run SUBSEP "direct_peak_jdk_bytes"); netty = median(run SUBSEP "direct_peak_netty_bytes")
-				printf "%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%s,%d,%s,%s,%s\n", e[i], c[j], runs[run],
+				printf "%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%s,%s,%d,%s,%s,%s\n", e[i], c[j], runs[run],
 					fmt(rps, "%.0f"), fmt(median(run SUBSEP "p50_ms"), "%.3f"), fmt(p99, "%.3f"),
 					fmt(heap, "%.0f"), fmt(median(run SUBSEP "gc_count"), "%.1f"),
-					(jdk == "") ? "" : sprintf("%.1f", jdk / 1048576), (netty == "") ? "" : sprintf("%.1f", netty / 1048576),
+					mib(median(run SUBSEP "direct_peak_jdk_bytes")), mib(median(run SUBSEP "direct_peak_netty_bytes")),
+					mib(median(run SUBSEP "direct_peak_posm_bytes")),
 					fmt(median(run SUBSEP "connection_peak_bytes"), "%.0f"), errors[run],
 					ratio(rps, median(base SUBSEP "rps")), ratio(p99, median(base SUBSEP "p99_ms")),
 					ratio(heap, median(base SUBSEP "heap_bytes_per_request"))
@@ -334,11 +337,11 @@ cp "$raw" "$out/webflux-bench-runs.csv"
 
 chart() {
 	local data=$work/chart.dat script=$work/chart.gp load
-	# x position, label, rps (k), p99, heap B/req, direct peaks (MiB, jdk and netty; 0: none)
+	# x position, label, rps (k), p99, heap B/req, direct peaks (MiB, jdk, netty, posm; 0: none)
 	awk -F, 'NR > 1 {
 		x = ($1 == "json" ? 0 : 3) + ($2 == "netty" ? 1 : 0)
 		label = ($2 == "posm" ? "posm" : "Netty default") "\\n" ($1 == "json" ? "JSON (50 B)" : "64 KiB")
-		printf "%d \"%s\" %s %s %s %s %s\n", x, label, $4 / 1000, $6, $7, ($9 == "" ? 0 : $9), ($10 == "" ? 0 : $10)
+		printf "%d \"%s\" %s %s %s %s %s %s\n", x, label, $4 / 1000, $6, $7, $9 + 0, $10 + 0, $11 + 0
 	}' "$summary" >"$data"
 	load=$(awk -F, 'NR > 1 { if (min == "" || $NF < min) min = $NF; if ($NF > max) max = $NF }
 		END { printf "%.1f to %.1f", min, max }' "$raw")
@@ -369,14 +372,16 @@ set title "Heap allocated per request, whole JVM (bytes, lower is better)"
 plot "$data" using 1:5:(color(\$1)):xtic(2) with boxes lc rgb variable, \
      "" using 1:5:(sprintf("%.0f", \$5)) with labels offset 0,0.7 font ",10"
 
-set title "Peak direct memory over the JVM's life (MiB): two counters"
-set boxwidth 0.34
-set offsets 0, 0, graph 0.35, 0
+set title "Peak direct memory over the JVM's life (MiB): three counters"
+set boxwidth 0.26
+set offsets 0, 0, graph 0.45, 0
 set key top left Left reverse font ",10"
-plot "$data" using (\$1-0.18):6:xtic(2) with boxes lc rgb "#5dade2" title "JDK (jvm.buffer.memory.used{id=direct})", \
-     "" using (\$1+0.18):7 with boxes lc rgb "#f5b041" title "Netty (PlatformDependent.usedDirectMemory)", \
-     "" using (\$1-0.18):6:(sprintf("%.1f", \$6)) with labels offset 0,0.7 font ",9" notitle, \
-     "" using (\$1+0.18):7:(sprintf("%.1f", \$7)) with labels offset 0,0.7 font ",9" notitle
+plot "$data" using (\$1-0.27):6:xtic(2) with boxes lc rgb "#5dade2" title "JDK (jvm.buffer.memory.used{id=direct})", \
+     "" using 1:7 with boxes lc rgb "#f5b041" title "Netty (PlatformDependent.usedDirectMemory)", \
+     "" using (\$1+0.27):8 with boxes lc rgb "#8e44ad" title "posm (in use + retained + agents' caches)", \
+     "" using (\$1-0.27):6:(sprintf("%.2f", \$6)) with labels offset 0,0.7 font ",8" notitle, \
+     "" using 1:7:(sprintf("%.2f", \$7)) with labels offset 0,0.7 font ",8" notitle, \
+     "" using (\$1+0.27):8:(sprintf("%.2f", \$8)) with labels offset 0,0.7 font ",8" notitle
 unset multiplot
 EOF
 	gnuplot "$script" 2>"$work/chart.err" || { cat "$work/chart.err" >&2; die "gnuplot failed"; }
@@ -389,7 +394,7 @@ chart
 
 column -s, -t <"$summary" >&2 2>/dev/null || cat "$summary" >&2
 incomplete=$(awk -F, -v endpoints="${endpoints[*]}" -v configs="${configs[*]}" '
-	NR > 1 && $4 + 0 > 0 && $12 == 0 { done[$1, $2] = 1 }
+	NR > 1 && $4 + 0 > 0 && $13 == 0 { done[$1, $2] = 1 }
 	END {
 		ne = split(endpoints, e, " "); nc = split(configs, c, " ")
 		for (i = 1; i <= ne; i++) for (j = 1; j <= nc; j++) if (!((e[i], c[j]) in done)) printf "%s/%s ", e[i], c[j]

@@ -80,6 +80,9 @@ class HttpAgentsTests extends SampleServerTestBase {
 		assertThat(allocator.bytesInUse()).as("bytesInUse").isZero();
 		assertThat(allocator.allocations()).as("allocations = releases + reclaimed + held")
 			.isEqualTo(allocator.releases() + allocator.reclaimed() + allocator.held());
+		// the bench's peak of posm's direct memory saw at least one connection's peak
+		assertThat(this.posm.gauge("sample.direct.memory.peak", "counter:posm"))
+			.isGreaterThanOrEqualTo(server.peakBytesInUse());
 	}
 
 	@Test

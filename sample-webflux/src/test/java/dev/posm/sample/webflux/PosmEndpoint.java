@@ -1,6 +1,7 @@
 package dev.posm.sample.webflux;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -28,14 +29,7 @@ final class PosmEndpoint {
 	 * @return its numbers
 	 */
 	Agent agent(String name) {
-		return this.client.get()
-			.uri("/actuator/posm/agents/{name}", name)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Agent.class)
-			.returnResult()
-			.getResponseBody();
+		return read(Agent.class, "/actuator/posm/agents/{name}", name);
 	}
 
 	/**
@@ -44,31 +38,40 @@ final class PosmEndpoint {
 	 * @return its numbers
 	 */
 	Allocator allocator(String name) {
-		return this.client.get()
-			.uri("/actuator/posm/allocators/{name}", name)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Allocator.class)
-			.returnResult()
-			.getResponseBody();
+		return read(Allocator.class, "/actuator/posm/allocators/{name}", name);
 	}
 
 	/**
-	 * Read the names of every agent the endpoint lists.
-	 * @return the names
+	 * Read the value of a gauge from {@code GET /actuator/metrics/{name}?tag=...}.
+	 * @param name the meter's name
+	 * @param tag the tag, as {@code key:value}
+	 * @return its value
+	 */
+	@SuppressWarnings("unchecked")
+	double gauge(String name, String tag) {
+		Map<String, Object> metric = read(Map.class, "/actuator/metrics/{name}?tag={tag}", name, tag);
+		List<Map<String, Object>> measurements = (List<Map<String, Object>>) metric.get("measurements");
+		return ((Number) measurements.get(0).get("value")).doubleValue();
+	}
+
+	/**
+	 * Read every agent the endpoint lists, by name.
+	 * @return the agents
 	 */
 	@SuppressWarnings("unchecked")
 	Map<String, Object> agents() {
-		Map<String, Object> all = this.client.get()
-			.uri("/actuator/posm")
+		return (Map<String, Object>) read(Map.class, "/actuator/posm").get("agents");
+	}
+
+	private <T> T read(Class<T> type, String uri, Object... variables) {
+		return this.client.get()
+			.uri(uri, variables)
 			.exchange()
 			.expectStatus()
 			.isOk()
-			.expectBody(Map.class)
+			.expectBody(type)
 			.returnResult()
 			.getResponseBody();
-		return (Map<String, Object>) all.get("agents");
 	}
 
 	/**

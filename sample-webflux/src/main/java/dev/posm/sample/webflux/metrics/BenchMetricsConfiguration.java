@@ -1,5 +1,9 @@
 package dev.posm.sample.webflux.metrics;
 
+import dev.posm.Agents;
+import dev.posm.PosmAllocator;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,8 +21,8 @@ class BenchMetricsConfiguration {
 	}
 
 	@Bean
-	DirectMemoryPeaks directMemoryPeaks() {
-		return new DirectMemoryPeaks();
+	DirectMemoryPeaks directMemoryPeaks(ObjectProvider<PosmAllocator> allocators, ObjectProvider<Agents> agents) {
+		return new DirectMemoryPeaks(new PosmDirectMemory(allocators, agents));
 	}
 
 }

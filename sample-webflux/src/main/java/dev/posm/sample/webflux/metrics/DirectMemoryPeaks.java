@@ -26,7 +26,9 @@ import org.springframework.context.SmartLifecycle;
  * posm's blocks included, and Netty's when Netty allocates that way;</li>
  * <li>{@code counter=netty}: Netty's {@code PlatformDependent.usedDirectMemory()}, every
  * direct buffer Netty allocates for itself, also those the JDK's counter never sees
- * (allocated without a cleaner); absent when Netty keeps no such count.</li>
+ * (allocated without a cleaner); absent when Netty keeps no such count;</li>
+ * <li>{@code counter=posm}: posm's direct memory as posm counts it
+ * ({@link PosmDirectMemory}), which on Java 25 the JDK's counter no longer sees.</li>
  * </ul>
  *
  * @author posm
@@ -39,14 +41,17 @@ public class DirectMemoryPeaks implements MeterBinder, SmartLifecycle {
 
 	private final Peak netty;
 
+	private final Peak posm;
+
 	private volatile boolean running;
 
 	private volatile Thread sampler;
 
 	/**
-	 * Create the peaks over the JVM's direct buffer pool and Netty's counter.
+	 * Create the peaks over the JVM's direct buffer pool, Netty's counter and posm's.
+	 * @param posm posm's direct memory now
 	 */
-	public DirectMemoryPeaks() {
+	public DirectMemoryPeaks(LongSupplier posm) {
 		BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
 			.stream()
 			.filter((pool) -> "direct".equals(pool.getName()))
@@ -54,6 +59,7 @@ public class DirectMemoryPeaks implements MeterBinder, SmartLifecycle {
 			.orElseThrow(() -> new IllegalStateException("The JVM reports no 'direct' buffer pool"));
 		this.jdk = new Peak(direct::getMemoryUsed);
 		this.netty = new Peak(PlatformDependent::usedDirectMemory);
+		this.posm = new Peak(posm);
 	}
 
 	@Override
@@ -62,6 +68,7 @@ public class DirectMemoryPeaks implements MeterBinder, SmartLifecycle {
 		if (PlatformDependent.usedDirectMemory() >= 0) {
 			register(registry, "netty", this.netty);
 		}
+		register(registry, "posm", this.posm);
 	}
 
 	private void register(MeterRegistry registry, String counter, Peak peak) {
@@ -85,6 +92,7 @@ public class DirectMemoryPeaks implements MeterBinder, SmartLifecycle {
 		while (this.running) {
 			this.jdk.sample();
 			this.netty.sample();
+			this.posm.sample();
 			LockSupport.parkNanos(INTERVAL.toNanos());
 		}
 	}

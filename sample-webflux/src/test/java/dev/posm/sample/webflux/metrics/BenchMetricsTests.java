@@ -36,7 +36,7 @@ class BenchMetricsTests {
 
 	@Test
 	void directPeakKeepsTheMostHeldAtOnce() {
-		DirectMemoryPeaks peaks = new DirectMemoryPeaks();
+		DirectMemoryPeaks peaks = new DirectMemoryPeaks(() -> 42);
 		peaks.bindTo(this.registry);
 		peaks.start();
 		try {
@@ -51,6 +51,7 @@ class BenchMetricsTests {
 			peaks.stop();
 		}
 		assertThat(peaks.isRunning()).isFalse();
+		assertThat(this.registry.get("sample.direct.memory.peak").tag("counter", "posm").gauge().value()).isEqualTo(42);
 	}
 
 	private double jdkPeak() {
