@@ -99,6 +99,27 @@ class AotApplicationTests {
 	}
 
 	@Test
+	void webClientConnectionsAreAgents() {
+		run((context) -> {
+			assertThat(get(context, "/relay?name=netty")).isEqualTo("hello netty from greeter");
+			JsonNode client = getJson(context, "/actuator/posm/http-client");
+			assertThat(client.get("allocator").asString()).isEqualTo("default");
+			assertThat(client.get("allocations").asLong()).isPositive();
+			assertThat(client.get("openAgents").asInt()).isOne();
+		});
+	}
+
+	@Test
+	void reactorNettySwitchedAtRunTimeStopsStartUp(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run((context) -> {
+		}, "--posm.netty.client.enabled=false"))
+			.isInstanceOf(PosmPropertyFixedAtBuildTimeException.class)
+			.withMessageContaining("'posm.netty.client.enabled'");
+		assertThat(output).contains("Property 'posm.netty.client.enabled' was fixed at build time")
+			.contains("At run time: false");
+	}
+
+	@Test
 	void allocatorSettingsGivenAtRunTimeTakeEffect() {
 		run((context) -> assertThat(getJson(context, "/actuator/posm/hash-io").get("type").asString())
 			.isEqualTo("slab"), "--posm.allocators.hash-io.type=slab");

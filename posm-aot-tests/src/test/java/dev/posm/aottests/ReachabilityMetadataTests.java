@@ -28,6 +28,8 @@ class ReachabilityMetadataTests {
 	void posmHintsAreInTheMetadata() throws IOException {
 		Map<String, JsonNode> types = reflectedTypes();
 		assertThat(types).containsKey("io.netty.buffer.PooledByteBufAllocator");
+		// Netty reads a channel handler's annotations when it joins a pipeline
+		assertThat(types).containsKey("dev.posm.autoconfigure.netty.BudgetGuard");
 		assertThat(methodNames(types.get("java.lang.Thread"))).contains("isVirtual");
 		assertThat(methodNames(types.get("dev.posm.autoconfigure.actuate.PosmEndpoint"))).contains("posm",
 				"allocatorOrAgent", "trim");

@@ -68,6 +68,16 @@ class PosmUnknownPropertyTests {
 	}
 
 	@Test
+	void typoUnderNettyStopsStartUp() {
+		this.runner.withPropertyValues("posm.netty.server.agnet=web", "posm.netty.clients.enabled=false")
+			.run((context) -> {
+				UnknownPosmPropertyException failure = unknown(context.getStartupFailure());
+				assertThat(failure.getKeys()).extracting(UnknownPosmPropertyException.UnknownKey::nearest)
+					.containsExactlyInAnyOrder("posm.netty.server.agent", "posm.netty.client.enabled");
+			});
+	}
+
+	@Test
 	void typosAreFoundWhenPosmIsDisabledToo() {
 		this.runner.withPropertyValues("posm.enabled=false", "posm.agents.relay.cache-block=4").run((context) -> {
 			UnknownPosmPropertyException failure = unknown(context.getStartupFailure());
@@ -85,7 +95,9 @@ class PosmUnknownPropertyTests {
 					"posm.allocators.big-io.max-retained=8MB", "posm.allocators.big-io.thread-cache-blocks=1",
 					"posm.allocators.big-io.slab-size=1MB", "posm.agents.relay.allocator=big-io",
 					"posm.agents.relay.cache-blocks=1", "posm.agents.relay.max-bytes-in-use=256KB",
-					"posm.agents.relay.max-total-bytes-in-use=512MB", "posm.agents.relay.maxBytesInUse=256KB")
+					"posm.agents.relay.max-total-bytes-in-use=512MB", "posm.agents.relay.maxBytesInUse=256KB",
+					"posm.netty.server.enabled=true", "posm.netty.server.agent=web", "posm.netty.client.enabled=false",
+					"posm.netty.client.agent=outbound")
 			.run((context) -> assertThat(context).hasNotFailed().hasBean("big-io"));
 	}
 

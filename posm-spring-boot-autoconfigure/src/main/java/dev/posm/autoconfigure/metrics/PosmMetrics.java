@@ -23,6 +23,10 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * the live stats: nothing is counted twice, and the values are those of the
  * {@code posm} endpoint.
  * <p>
+ * {@code posm.leaks} has both tags: one series per agent name, and {@code agent=none}
+ * per allocator for POSMs taken outside any agent (Prometheus wants the same tag keys
+ * for every series of a name).
+ * <p>
  * {@code posm.agent.operations} counts completed operations only: {@code outcome=error}
  * those that failed or were cancelled, {@code outcome=success} the others. Operations
  * still running are {@code posm.agent.active}.
@@ -189,7 +193,7 @@ public class PosmMetrics implements MeterBinder {
 					byAgents += this.agents.leaks(agent.name());
 				}
 			}
-			// the agents' leaks read after the allocator's: never more than it counted
+			// the allocator counts every leak its agents count: never below their sum for long
 			long all = this.allocator.leaks();
 			return this.highest.accumulateAndGet(Math.max(0, all - byAgents), Math::max);
 		}

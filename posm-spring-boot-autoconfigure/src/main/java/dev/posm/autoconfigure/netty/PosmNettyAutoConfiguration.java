@@ -18,6 +18,7 @@ import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorB
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.web.server.WebExceptionHandler;
 
 import dev.posm.Agents;
@@ -36,6 +37,7 @@ import dev.posm.autoconfigure.PosmProperties;
 @ConditionalOnClass(name = "io.netty.buffer.ByteBufAllocator")
 @ConditionalOnBean(Agents.class)
 @EnableConfigurationProperties(PosmProperties.class)
+@ImportRuntimeHints(PosmNettyRuntimeHints.class)
 public final class PosmNettyAutoConfiguration {
 
 	private static boolean attributed(PosmProperties properties) {
@@ -44,6 +46,7 @@ public final class PosmNettyAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ HttpServer.class, NettyServerCustomizer.class })
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 	@ConditionalOnBooleanProperty(name = "posm.netty.server.enabled", matchIfMissing = true)
 	static class ServerConfiguration {
 
@@ -57,7 +60,6 @@ public final class PosmNettyAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnClass(WebExceptionHandler.class)
-		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 		PosmBudgetExceptionHandler posmBudgetExceptionHandler() {
 			return new PosmBudgetExceptionHandler();
 		}

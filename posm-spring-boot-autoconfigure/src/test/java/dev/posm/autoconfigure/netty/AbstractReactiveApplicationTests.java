@@ -61,9 +61,10 @@ abstract class AbstractReactiveApplicationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.agents.openCount(SERVER) + this.agents.openCount(CLIENT) == 0);
 		for (String name : List.of(SERVER, CLIENT)) {
-			assertThat(this.agents.agent(name).stats().bytesInUse()).as("bytes in use by %s", name).isZero();
+			long bytesInUse = this.agents.find(name).map((agent) -> agent.stats().bytesInUse()).orElse(0L);
+			assertThat(bytesInUse).as("bytes in use by %s", name).isZero();
 		}
-		AllocatorStats allocator = this.agents.agent(SERVER).allocator().stats();
+		AllocatorStats allocator = this.agents.defaultAllocator().stats();
 		assertThat(allocator.allocations()).isEqualTo(allocator.releases() + allocator.reclaimed());
 		assertThat(allocator.bytesInUse()).isZero();
 	}

@@ -117,11 +117,12 @@ public class ReactiveApplication {
 		}
 
 		/**
-		 * Holds the whole body before it answers: what a budget is for.
+		 * Holds the whole body before it answers, for the given time after it came:
+		 * what a budget is for.
 		 */
 		@PostMapping("/join")
-		Mono<Received> join(@RequestBody Flux<DataBuffer> body) {
-			return DataBufferUtils.join(body).map((joined) -> {
+		Mono<Received> join(@RequestBody Flux<DataBuffer> body, @RequestParam(defaultValue = "0") long hold) {
+			return DataBufferUtils.join(body).delayElement(Duration.ofMillis(hold)).map((joined) -> {
 				CRC32 crc = new CRC32();
 				update(crc, joined);
 				Received received = new Received(joined.readableByteCount(), crc.getValue());
@@ -131,11 +132,13 @@ public class ReactiveApplication {
 		}
 
 		/**
-		 * A handler with a bug: it counts the buffers of its request and drops them.
+		 * A handler with a bug: it reads the buffers of its request and drops them
+		 * without releasing them. (Not with {@code count()}: Spring releases what an
+		 * operator discards.)
 		 */
 		@PostMapping("/the/path")
 		Mono<Long> dropsItsBuffers(@RequestBody Flux<DataBuffer> body) {
-			return body.count();
+			return body.map((buffer) -> (long) buffer.readableByteCount()).reduce(0L, Long::sum);
 		}
 
 		@GetMapping("/download")

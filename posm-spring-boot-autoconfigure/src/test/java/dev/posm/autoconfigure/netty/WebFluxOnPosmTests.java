@@ -91,8 +91,9 @@ class WebFluxOnPosmTests extends AbstractReactiveApplicationTests {
 			.bodyToMono(Received.class)
 			.block(Duration.ofSeconds(45));
 		assertThat(received).isEqualTo(new Received((long) chunks * CHUNK, sent.getValue()));
-		// streamed: one connection never held more than a few reads' worth, on either side
-		assertThat(this.agents.agent(SERVER).stats().peakBytesInUse()).isBetween(1L, 4L << 20);
+		// streamed: one connection held a small part of it at a time, on either side (what
+		// arrives before the handler subscribes waits for it, and the client sends ahead)
+		assertThat(this.agents.agent(SERVER).stats().peakBytesInUse()).isBetween(1L, 16L << 20);
 		assertThat(this.agents.agent(CLIENT).stats().peakBytesInUse()).isBetween(1L, 16L << 20);
 	}
 
