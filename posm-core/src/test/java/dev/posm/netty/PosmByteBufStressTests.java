@@ -117,10 +117,11 @@ class PosmByteBufStressTests {
 					giveBack(item);
 				}
 				else if (random.nextInt(3) == 0) {
-					// the slice keeps the memory: the loop's own reference goes at once
-					this.handed.add(new Handed(buffer.retainedSlice(0, buffer.capacity()), item.posm, holder,
-							item.seed));
+					// the slice keeps the memory: the loop's own reference goes before the
+					// worker can see the slice, so that the worker's release is the last
+					ByteBuf slice = buffer.retainedSlice(0, buffer.capacity());
 					buffer.release();
+					this.handed.add(new Handed(slice, item.posm, holder, item.seed));
 				}
 				else {
 					this.handed.add(item);
